@@ -1,0 +1,43 @@
+from django.contrib.auth import get_user_model
+from django.contrib.auth.tokens import default_token_generator
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from core.emails import send_templated_email
+
+from .tokens import email_confirmation_token
+
+User = get_user_model()
+
+
+def _link(user, generator, url_name: str) -> str:
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    return reverse(url_name, kwargs={"uidb64": uid, "token": generator.make_token(user)})
+
+
+def send_email_confirmation(user_id: int) -> None:
+    user = User.objects.filter(pk=user_id, email_confirmed_at__isnull=True).first()
+    if user is None:  # confirmed (or deleted) since the task was queued
+        return
+    send_templated_email(
+        to=user.email,
+        template="account_confirm",
+        context={"user": user, "path": _link(user, email_confirmation_token, "accounts:confirm")},
+        language=user.preferred_language,
+    )
+
+
+def send_password_reset(user_id: int) -> None:
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None:
+        return
+    send_templated_email(
+        to=user.email,
+        template="password_reset",
+        context={
+            "user": user,
+            "path": _link(user, default_token_generator, "accounts:password-reset-confirm"),
+        },
+        language=user.preferred_language,
+    )

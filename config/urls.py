@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("academy.urls")),
+    path("", include("core.urls")),
+    path("accounts/", include("accounts.urls")),
+    path("cohorts/", include("cohorts.urls")),
+    path("back-office/", admin.site.urls),
+]
+
+handler400 = "core.errorviews.bad_request"
+handler403 = "core.errorviews.permission_denied"
+handler404 = "core.errorviews.page_not_found"
+handler500 = "core.errorviews.server_error"

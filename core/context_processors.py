@@ -1,0 +1,28 @@
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+
+def _nav_for(user) -> list[tuple[str, str]]:
+    """(URL name, label) pairs for the main navigation of this person's role."""
+    items = [("academy:home", _("Programmes"))]
+    if not user.is_authenticated:
+        return items
+    items.append(("core:dashboard", _("Dashboard")))
+    if user.is_programme_admin:
+        items.append(("admin:index", _("Back office")))
+    items.append(("accounts:profile", _("Your account")))
+    return items
+
+
+def portal(request):
+    user = getattr(request, "user", None)
+    current = request.resolver_match.view_name if request.resolver_match else ""
+    nav = [
+        {"url_name": name, "label": label, "current": name == current}
+        for name, label in (_nav_for(user) if user is not None else [])
+    ]
+    return {
+        "nav_items": nav,
+        "demo_mode": settings.DEMO_MODE,
+        "portal_languages": settings.LANGUAGES,
+    }

@@ -1,0 +1,22 @@
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from academy import demo as academy_demo
+from accounts import demo as accounts_demo
+from cohorts import demo as cohorts_demo
+
+
+class Command(BaseCommand):
+    help = "Create or refresh the demo programmes, cohorts and accounts. Safe to run again."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        people = accounts_demo.seed()
+        programmes = academy_demo.seed()
+        cohorts_demo.seed(programmes=programmes, people=people)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo data ready: {len(programmes)} programmes, {len(people)} people. "
+                f"Every demo account's password is {accounts_demo.DEMO_PASSWORD!r}."
+            )
+        )

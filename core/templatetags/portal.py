@@ -1,0 +1,10 @@
+from django import template
+
+from core.text import render_markdown
+
+register = template.Library()
+
+
+@register.filter(name="markdown")
+def markdown_filter(text):
+    return render_markdown(text)

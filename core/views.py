@@ -1,0 +1,100 @@
+from django.conf import settings
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db import connection
+from django.http import HttpResponseBadRequest, JsonResponse
+from django.shortcuts import redirect
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views import View
+from django.views.generic import TemplateView
+from django_q.brokers import get_broker
+from django_q.conf import Conf
+from django_q.status import Stat
+
+from accounts.services import user_set_language
+from accounts.views import set_language_cookie
+from cohorts.selectors import (
+    cohort_list_facilitated,
+    enrolment_list_for_organisation,
+    enrolment_list_for_user,
+)
+
+
+class DashboardView(LoginRequiredMixin, TemplateView):
+    """Each person's starting page: their own places, then what their role manages."""
+
+    template_name = "core/dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        context = super().get_context_data(**kwargs)
+        context["enrolments"] = enrolment_list_for_user(user)
+        if user.is_facilitator or user.is_programme_admin:
+            context["facilitated_cohorts"] = cohort_list_facilitated(user)
+        if user.is_sponsor:
+            context["organisation_enrolments"] = enrolment_list_for_organisation(user.organisation)
+        return context
+
+
+class AccessibilityStatementView(TemplateView):
+    template_name = "core/accessibility.html"
+
+
+class PrivacyNoticeView(TemplateView):
+    template_name = "core/privacy.html"
+
+
+class LanguageSetView(View):
+    """Switch the interface language; remembered in a cookie and in the profile."""
+
+    def post(self, request):
+        language = request.POST.get("language", "")
+        if language not in dict(settings.LANGUAGES):
+            return HttpResponseBadRequest("Unknown language.")
+        next_url = request.POST.get("next", "/")
+        if not url_has_allowed_host_and_scheme(
+            next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            next_url = "/"
+        if request.user.is_authenticated:
+            user_set_language(user=request.user, language=language)
+        response = redirect(next_url)
+        set_language_cookie(response, language)
+        return response
+
+
+def _database_health() -> dict:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as error:  # noqa: BLE001 - any failure means unhealthy
+        return {"ok": False, "error": error.__class__.__name__}
+    return {"ok": True, "vendor": connection.vendor}
+
+
+def _task_queue_health() -> dict:
+    try:
+        broker = get_broker()
+        clusters = [
+            stat for stat in Stat.get_all(broker) if stat.status in (Conf.IDLE, Conf.WORKING)
+        ]
+        queued = broker.queue_size()
+    except Exception as error:  # noqa: BLE001 - any failure means unhealthy
+        return {"ok": False, "error": error.__class__.__name__}
+    return {
+        "ok": bool(clusters),
+        "workers": sum(len(stat.workers) for stat in clusters),
+        "clusters": len(clusters),
+        "queued": queued,
+    }
+
+
+def healthz(request):
+    """Database and task worker state for load balancers and monitoring."""
+    checks = {"database": _database_health(), "tasks": _task_queue_health()}
+    healthy = all(check["ok"] for check in checks.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "unavailable", **checks},
+        status=200 if healthy else 503,
+        headers={"Cache-Control": "no-store"},
+    )

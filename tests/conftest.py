@@ -1,0 +1,129 @@
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+from django.test import override_settings
+from django_q.conf import Conf
+from django_q.status import Stat
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _test_settings():
+    """Settings every test shares.
+
+    Static files come from the finders (the manifest exists only after collectstatic),
+    and on a shared Redis each test process keeps its own keys and task queue.
+    """
+    overrides = {
+        "STORAGES": {
+            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        },
+    }
+    name = f"academy-test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}-{os.getpid()}"
+    from django.conf import settings
+
+    if settings.REDIS_URL:
+        caches = {"default": {**settings.CACHES["default"], "KEY_PREFIX": name}}
+        overrides["CACHES"] = caches
+        Conf.PREFIX = Conf.CLUSTER_NAME = name
+        Conf.Q_STAT = f"django_q:{name}:cluster"
+    os.environ["TASK_QUEUE_NAME"] = Conf.PREFIX
+    os.environ["CACHE_KEY_PREFIX"] = name if settings.REDIS_URL else "academy"
+    with override_settings(**overrides):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_inline(monkeypatch):
+    """Background tasks run inside the request unless a test starts a real worker."""
+    monkeypatch.setattr(Conf, "SYNC", True)
+
+
+def _database_url() -> str:
+    """A URL for the test database, for processes started by a test."""
+    from django.db import connection
+
+    settings_dict = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{Path(settings_dict['NAME']).resolve()}"
+    user = settings_dict["USER"] or ""
+    password = f":{settings_dict['PASSWORD']}" if settings_dict["PASSWORD"] else ""
+    host = settings_dict["HOST"] or "127.0.0.1"
+    port = settings_dict["PORT"] or 5432
+    return f"postgres://{user}{password}@{host}:{port}/{settings_dict['NAME']}"
+
+
+class TaskWorker:
+    """A real django-q2 cluster (`manage.py qcluster`) running in a subprocess."""
+
+    def __init__(self, mail_dir: Path):
+        self.process = None
+        self.mail_dir = mail_dir
+
+    def start(self, timeout: float = 60):
+        env = {
+            **os.environ,
+            "DATABASE_URL": _database_url(),
+            "TASK_WORKERS": "1",
+            "EMAIL_FILE_PATH": str(self.mail_dir),
+        }
+        self.log = tempfile.TemporaryFile()  # noqa: SIM115 - the fixture closes it
+        self.process = subprocess.Popen(  # noqa: S603 - our own manage.py
+            [sys.executable, "manage.py", "qcluster"],
+            cwd=BASE_DIR,
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+        self.wait_for(
+            lambda: self.is_up() or self.process.poll() is not None, timeout, "the worker"
+        )
+        if self.process.poll() is not None:
+            raise AssertionError(f"The task worker did not start:\n{self.output()[-3000:]}")
+
+    def is_up(self) -> bool:
+        return any(stat.status in (Conf.IDLE, Conf.WORKING) for stat in Stat.get_all())
+
+    def wait_for(self, condition, timeout: float, what: str):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if condition():
+                return
+            time.sleep(0.2)
+        raise AssertionError(f"Timed out waiting for {what}. Worker:\n{self.output()[-3000:]}")
+
+    def output(self) -> str:
+        self.log.seek(0)
+        return self.log.read().decode(errors="replace")
+
+    def sent_mail(self) -> str:
+        """Everything the worker has sent, as the raw messages."""
+        return "".join(path.read_text() for path in sorted(self.mail_dir.glob("*.log")))
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+@pytest.fixture
+def task_worker(transactional_db, monkeypatch, tmp_path):
+    """Tasks go through the real queue to a real worker process on the test database."""
+    monkeypatch.setattr(Conf, "SYNC", False)
+    worker = TaskWorker(tmp_path / "mail")
+    worker.start()
+    yield worker
+    worker.stop()
+    worker.log.close()
