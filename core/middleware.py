@@ -1,4 +1,10 @@
 from django.conf import settings
+from django.contrib import messages
+from django.http import HttpResponseRedirect, JsonResponse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django_htmx.http import HttpResponseClientRefresh
+
+from .errors import ApplicationError
 
 # No inline scripts or styles anywhere: htmx is configured through a meta tag and the
 # page's own behaviour lives in static/js. The upload views add a stricter policy.
@@ -37,3 +43,35 @@ class SecurityHeadersMiddleware:
         if user is not None and user.is_authenticated:
             response.headers.setdefault("Cache-Control", "private, no-store")
         return response
+
+
+class ApplicationErrorMiddleware:
+    """The one place an ApplicationError a view did not handle becomes a response.
+
+    API clients get the JSON error shape, htmx requests a page refresh that shows the
+    message, and everyone else the previous page with the message on it. Views that
+    show a form catch the error themselves so the form keeps what was typed.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, ApplicationError):
+            return None
+        if request.path.startswith("/api/"):
+            return JsonResponse(
+                {"message": exception.message, "errors": exception.extra}, status=400
+            )
+        messages.error(request, exception.message)
+        if getattr(request, "htmx", False):
+            return HttpResponseClientRefresh()
+        back = request.headers.get("Referer", "")
+        if not url_has_allowed_host_and_scheme(
+            back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            back = "/"
+        return HttpResponseRedirect(back)

@@ -78,3 +78,20 @@ def assert_accessible(page):
         f"{v['id']}: {v['help']} ({len(v['nodes'])}) e.g. {v['nodes'][0]['html'][:200]}"
         for v in violations
     )
+
+
+@pytest.fixture
+def demo_data(transactional_db):
+    """The README's demo programmes, cohorts and accounts."""
+    from django.core.management import call_command
+
+    call_command("seed_demo", verbosity=0)
+
+
+def sign_in(page, email: str, password: str = "academy-demo"):
+    """Sign in through the form, as a person would."""
+    page.goto("/accounts/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("heading", level=1).wait_for()
