@@ -6,12 +6,15 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils.decorators import method_decorator
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
+
+from core.ratelimit import rate_limited
 
 from . import services
 from .forms import (
@@ -37,6 +40,13 @@ def set_language_cookie(response, language: str) -> None:
     )
 
 
+# Public forms that send e-mail: limited per client address.
+limit_public_form = method_decorator(
+    rate_limited("account-email", limit=10, period=600), name="dispatch"
+)
+
+
+@limit_public_form
 class SignUpView(FormView):
     template_name = "accounts/signup.html"
     form_class = SignUpForm
@@ -110,6 +120,7 @@ class EmailConfirmView(View):
         return redirect("accounts:login")
 
 
+@limit_public_form
 class EmailConfirmResendView(FormView):
     template_name = "accounts/email_confirm_resend.html"
     form_class = ResendConfirmationForm
@@ -147,6 +158,7 @@ class LogoutView(auth_views.LogoutView):
         return response
 
 
+@limit_public_form
 class PasswordResetView(auth_views.PasswordResetView):
     template_name = "accounts/password_reset.html"
     form_class = QueuedPasswordResetForm

@@ -42,6 +42,21 @@ def _test_settings():
 
 
 @pytest.fixture(autouse=True)
+def _fresh_redis_cache():
+    """Forget this test's cache keys (rate limits…) on Redis; the DB cache rolls back."""
+    yield
+    from django.conf import settings
+
+    if settings.REDIS_URL:
+        import redis
+
+        client = redis.from_url(settings.REDIS_URL)
+        prefix = settings.CACHES["default"]["KEY_PREFIX"]
+        for key in client.scan_iter(f"{prefix}:*"):
+            client.delete(key)
+
+
+@pytest.fixture(autouse=True)
 def _tasks_run_inline(monkeypatch):
     """Background tasks run inside the request unless a test starts a real worker."""
     monkeypatch.setattr(Conf, "SYNC", True)

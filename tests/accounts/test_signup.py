@@ -197,3 +197,19 @@ def test_password_change_requires_the_old_password(client):
     assert response.status_code == 302
     user.refresh_from_db()
     assert user.check_password(new)
+
+
+@pytest.mark.django_db
+def test_public_account_forms_are_rate_limited_per_client(client):
+    for _ in range(10):
+        assert (
+            client.post(reverse("accounts:password-reset"), {"email": "x@example.org"}).status_code
+            == 302
+        )
+    assert (
+        client.post(reverse("accounts:password-reset"), {"email": "x@example.org"}).status_code
+        == 429
+    )
+    # The limit is shared by the forms that send e-mail.
+    assert client.post(reverse("accounts:signup"), SIGNUP).status_code == 429
+    assert not User.objects.exists()
