@@ -1,7 +1,13 @@
 """Browser journeys: Debian's Chromium driven by Playwright against a live server."""
 
+import json
 import os
 import shutil
+import socket
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -16,6 +22,7 @@ CHROMIUM_FLAGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+VNU_JAR = Path(__file__).resolve().parents[2] / "node_modules/vnu-jar/build/dist/vnu.jar"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 
 
@@ -39,11 +46,49 @@ def browser():
         browser.close()
 
 
+@pytest.fixture(scope="session")
+def html_checker():
+    """The Nu Html Checker (npm vnu-jar) as a local HTTP service, started once."""
+    if not VNU_JAR.exists():
+        pytest.fail("vnu.jar is missing: run `npm ci` (bin/test does).")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen(  # noqa: S603 - the checker shipped in node_modules
+        [
+            shutil.which("java") or "java",
+            "-Dnu.validator.servlet.bind-address=127.0.0.1",
+            "-cp",
+            str(VNU_JAR),
+            "nu.validator.servlet.Main",
+            str(port),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}/?out=json"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                break
+        except OSError:
+            time.sleep(0.3)
+    else:
+        process.kill()
+        pytest.fail("The Nu Html Checker did not start.")
+    yield url
+    process.terminate()
+    process.wait(timeout=10)
+
+
 @pytest.fixture
-def page(browser, live_server):
+def page(browser, live_server, html_checker):
     context = browser.new_context(base_url=live_server.url, locale="en-GB")
     context.set_default_timeout(15_000)
     page = context.new_page()
+    page.html_checker = html_checker
+    page.last_document = None
     errors = []
     page.on(
         "console",
@@ -54,6 +99,13 @@ def page(browser, live_server):
         ),
     )
     page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on(
+        "response",
+        lambda response: (
+            response.request.resource_type == "document"
+            and setattr(page, "last_document", response)
+        ),
+    )
     page.on(
         "response",
         lambda response: (
@@ -71,7 +123,12 @@ _axe = Axe()
 
 
 def assert_accessible(page):
-    """axe-core finds no WCAG 2.0/2.1/2.2 A or AA violation on the page as it is now."""
+    """The page as it is now passes axe-core and its HTML passes the Nu Html Checker.
+
+    axe-core: no violation of the WCAG 2.0/2.1/2.2 A and AA rules in the live DOM.
+    Nu Html Checker: no error in the HTML the server sent for the current document.
+    """
+    assert_valid_html(page)
     results = _axe.run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
     violations = results.response["violations"]
     assert not violations, "\n".join(
@@ -95,3 +152,21 @@ def sign_in(page, email: str, password: str = "academy-demo"):
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     page.get_by_role("heading", level=1).wait_for()
+
+
+def assert_valid_html(page):
+    response = page.last_document
+    if response is None or "text/html" not in response.headers.get("content-type", ""):
+        return
+    body = response.body()
+    request = urllib.request.Request(  # noqa: S310 - our own local checker
+        page.html_checker,
+        data=body,
+        headers={"Content-Type": "text/html; charset=utf-8"},
+    )
+    with urllib.request.urlopen(request, timeout=60) as answer:  # noqa: S310
+        messages = json.load(answer)["messages"]
+    errors = [m for m in messages if m["type"] == "error"]
+    assert not errors, f"HTML errors in {response.url}:\n" + "\n".join(
+        f"line {m.get('lastLine')}: {m['message']} [{m.get('extract', '')!r}]" for m in errors
+    )
