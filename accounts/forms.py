@@ -130,3 +130,20 @@ class ProfileForm(forms.Form):
     preferred_language = forms.ChoiceField(
         label=_("Language for pages and emails"), choices=settings.LANGUAGES
     )
+
+
+class TwoFactorCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code from your authenticator app"),
+        help_text=_("The 6-digit code the app shows now."),
+        max_length=10,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}
+        ),
+    )
+
+    def clean_code(self):
+        code = self.cleaned_data["code"].replace(" ", "")
+        if not code.isdigit() or len(code) != 6:
+            raise forms.ValidationError(_("Enter the 6-digit code from your app."))
+        return code

@@ -24,4 +24,7 @@ urlpatterns = [
     ),
     path("password/", views.PasswordChangeView.as_view(), name="password-change"),
     path("profile/", views.ProfileView.as_view(), name="profile"),
+    path("two-factor/", views.TwoFactorSetupView.as_view(), name="two-factor-setup"),
+    path("two-factor/remove/", views.TwoFactorRemoveView.as_view(), name="two-factor-remove"),
+    path("two-factor/verify/", views.TwoFactorVerifyView.as_view(), name="two-factor-verify"),
 ]

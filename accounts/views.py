@@ -1,10 +1,13 @@
+import time
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
 from django.utils.encoding import force_str
@@ -13,16 +16,19 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
+from django_otp import login as otp_login
 
+from core.errors import ApplicationError
 from core.ratelimit import rate_limited
 
-from . import services
+from . import services, two_factor
 from .forms import (
     LoginForm,
     ProfileForm,
     QueuedPasswordResetForm,
     ResendConfirmationForm,
     SignUpForm,
+    TwoFactorCodeForm,
 )
 from .tokens import email_confirmation_token
 
@@ -137,16 +143,110 @@ class EmailConfirmResendView(FormView):
         return redirect("accounts:login")
 
 
+PENDING_SECOND_FACTOR = "accounts_pending_second_factor"
+SECOND_FACTOR_WINDOW = 300  # seconds between the password and the code
+
+
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
     def form_valid(self, form):
+        user = form.get_user()
+        if two_factor.has_two_factor(user):
+            # The password was right; the session is only signed in once the code is too.
+            self.request.session[PENDING_SECOND_FACTOR] = {
+                "user": user.pk,
+                "backend": user.backend,
+                "next": self.get_success_url(),
+                "at": int(time.time()),
+            }
+            return redirect("accounts:two-factor-verify")
         response = super().form_valid(form)
         # The person's own language wins over whatever this browser last used.
-        set_language_cookie(response, form.get_user().preferred_language)
+        set_language_cookie(response, user.preferred_language)
         return response
+
+
+class TwoFactorVerifyView(FormView):
+    """The second step of signing in, for people who set up an authenticator app."""
+
+    template_name = "accounts/two_factor_verify.html"
+    form_class = TwoFactorCodeForm
+
+    def dispatch(self, request, *args, **kwargs):
+        pending = request.session.get(PENDING_SECOND_FACTOR)
+        if not pending or time.time() - pending["at"] > SECOND_FACTOR_WINDOW:
+            request.session.pop(PENDING_SECOND_FACTOR, None)
+            messages.info(request, _("Sign in again to continue."))
+            return redirect("accounts:login")
+        self.pending = pending
+        self.user = get_object_or_404(User, pk=pending["user"], is_active=True)
+        return super().dispatch(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        device = two_factor.verify(self.user, form.cleaned_data["code"])
+        if device is None:
+            form.add_error("code", _("That code is not right. Try the newest code in your app."))
+            return self.form_invalid(form)
+        self.request.session.pop(PENDING_SECOND_FACTOR, None)
+        auth_login(self.request, self.user, backend=self.pending["backend"])
+        otp_login(self.request, device)
+        response = redirect(self.pending["next"])
+        set_language_cookie(response, self.user.preferred_language)
+        return response
+
+
+class TwoFactorSetupView(LoginRequiredMixin, FormView):
+    template_name = "accounts/two_factor_setup.html"
+    form_class = TwoFactorCodeForm
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["enabled"] = two_factor.has_two_factor(self.request.user)
+        if not context["enabled"]:
+            device = two_factor.two_factor_device_start(user=self.request.user)
+            context["qr_svg"] = two_factor.qr_svg(device)
+            context["secret"] = two_factor.secret_for_display(device)
+        context["removable"] = not (
+            settings.TWO_FACTOR_REQUIRED_FOR_ADMINS and self.request.user.is_programme_admin
+        )
+        return context
+
+    def form_valid(self, form):
+        try:
+            device = two_factor.two_factor_device_confirm(
+                user=self.request.user, token=form.cleaned_data["code"]
+            )
+        except ApplicationError as error:
+            form.add_error("code", error.message)
+            return self.form_invalid(form)
+        otp_login(self.request, device)
+        messages.success(self.request, _("Two-factor sign-in is on."))
+        return redirect("accounts:profile")
+
+
+class TwoFactorRemoveView(LoginRequiredMixin, FormView):
+    template_name = "accounts/two_factor_setup.html"
+    form_class = TwoFactorCodeForm
+    http_method_names = ["post"]
+
+    def form_valid(self, form):
+        user = self.request.user
+        if settings.TWO_FACTOR_REQUIRED_FOR_ADMINS and user.is_programme_admin:
+            raise ApplicationError(_("Programme admins must keep two-factor sign-in on."))
+        try:
+            two_factor.two_factor_remove(user=user, token=form.cleaned_data["code"])
+        except ApplicationError as error:
+            messages.error(self.request, error.message)
+            return redirect("accounts:two-factor-setup")
+        messages.success(self.request, _("Two-factor sign-in is off."))
+        return redirect("accounts:profile")
+
+    def form_invalid(self, form):
+        messages.error(self.request, _("Enter the 6-digit code from your app."))
+        return redirect("accounts:two-factor-setup")
 
 
 class LogoutView(auth_views.LogoutView):
@@ -192,6 +292,11 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 class ProfileView(LoginRequiredMixin, FormView):
     template_name = "accounts/profile.html"
     form_class = ProfileForm
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["two_factor_enabled"] = two_factor.has_two_factor(self.request.user)
+        return context
 
     def get_initial(self):
         user = self.request.user
