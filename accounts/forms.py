@@ -147,3 +147,75 @@ class TwoFactorCodeForm(forms.Form):
         if not code.isdigit() or len(code) != 6:
             raise forms.ValidationError(_("Enter the 6-digit code from your app."))
         return code
+
+
+class OrganisationForm(forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = ["name", "sector", "nation"]
+
+
+class RoleChangeForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=User.Role.choices)
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"),
+        queryset=Organisation.objects.all(),
+        required=False,
+        help_text=_("Required for a sponsor: the organisation they speak for."),
+    )
+    reason = forms.CharField(
+        label=_("Reason for the change"), max_length=500, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class RoleInvitationForm(forms.Form):
+    full_name = forms.CharField(label=_("Full name"), max_length=150)
+    email = forms.EmailField(label=_("Email"))
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=[(v, label) for v, label in User.Role.choices if v != User.Role.PARTICIPANT],
+    )
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"),
+        queryset=Organisation.objects.all(),
+        required=False,
+        help_text=_("Required for a sponsor."),
+    )
+
+
+class PersonFilterForm(forms.Form):
+    q = forms.CharField(label=_("Name or email"), required=False, max_length=200)
+    role = forms.ChoiceField(
+        label=_("Role"), required=False, choices=[("", _("All roles")), *User.Role.choices]
+    )
+
+
+class InvitationAccountForm(forms.Form):
+    """For an invited person without an account: the invitation proves the address."""
+
+    full_name = forms.CharField(
+        label=_("Full name"),
+        max_length=150,
+        help_text=_("As it should appear on a certificate."),
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        help_text=_("At least 10 characters. Avoid common words and passwords."),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args, email: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+    def clean(self):
+        cleaned = super().clean()
+        if password := cleaned.get("password"):
+            candidate = User(email=self.email, full_name=cleaned.get("full_name", ""))
+            try:
+                password_validation.validate_password(password, candidate)
+            except forms.ValidationError as error:
+                self.add_error("password", error)
+        return cleaned

@@ -150,3 +150,58 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def email_confirmed(self) -> bool:
         return self.email_confirmed_at is not None
+
+
+class RoleInvitation(models.Model):
+    """An invitation from a programme admin to take a role (facilitator, sponsor, admin).
+
+    The link in the e-mail carries a random token made when the e-mail is sent; only its
+    SHA-256 is stored. The role is given when the invited person accepts, signed in with
+    the invited address.
+    """
+
+    email = models.EmailField(_("email"))
+    full_name = models.CharField(_("full name"), max_length=150)
+    role = models.CharField(_("role"), max_length=20, choices=User.Role.choices)
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="invitations",
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True, editable=False)
+    invited_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    expires_at = models.DateTimeField(_("expires"))
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("role invitation")
+        verbose_name_plural = _("role invitations")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(role="sponsor") | models.Q(organisation__isnull=False),
+                name="sponsor_invitation_has_organisation",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.email} as {self.get_role_display()}"
+
+    @property
+    def is_usable(self) -> bool:
+        return (
+            self.accepted_at is None
+            and self.withdrawn_at is None
+            and self.expires_at > timezone.now()
+        )

@@ -1,6 +1,8 @@
 from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
+from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
@@ -41,3 +43,34 @@ def send_password_reset(user_id: int) -> None:
         },
         language=user.preferred_language,
     )
+
+
+@transaction.atomic
+def send_role_invitation(invitation_id: int) -> None:
+    """E-mail the invitation link once; a retry after a failed send makes a new link."""
+    from .models import RoleInvitation
+    from .services import new_token
+
+    invitation = (
+        RoleInvitation.objects.select_for_update(of=("self",))
+        .filter(pk=invitation_id, sent_at=None)
+        .select_related("organisation")
+        .first()
+    )
+    if invitation is None or not invitation.is_usable:
+        return
+    token, invitation.token_hash = new_token()
+    existing = User.objects.filter(email=invitation.email).first()
+    # Sent while the row is locked: if sending fails, nothing is saved and a retry
+    # sends a fresh link; once saved, running again sends nothing.
+    send_templated_email(
+        to=invitation.email,
+        template="role_invitation",
+        context={
+            "invitation": invitation,
+            "path": reverse("accounts:invitation", kwargs={"token": token}),
+        },
+        language=existing.preferred_language if existing else None,
+    )
+    invitation.sent_at = timezone.now()
+    invitation.save(update_fields=["token_hash", "sent_at"])

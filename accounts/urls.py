@@ -23,6 +23,7 @@ urlpatterns = [
         name="password-reset-confirm",
     ),
     path("password/", views.PasswordChangeView.as_view(), name="password-change"),
+    path("invitations/<str:token>/", views.RoleInvitationAcceptView.as_view(), name="invitation"),
     path("profile/", views.ProfileView.as_view(), name="profile"),
     path("two-factor/", views.TwoFactorSetupView.as_view(), name="two-factor-setup"),
     path("two-factor/remove/", views.TwoFactorRemoveView.as_view(), name="two-factor-remove"),

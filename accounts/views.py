@@ -23,6 +23,7 @@ from core.ratelimit import rate_limited
 
 from . import services, two_factor
 from .forms import (
+    InvitationAccountForm,
     LoginForm,
     ProfileForm,
     QueuedPasswordResetForm,
@@ -317,3 +318,52 @@ class ProfileView(LoginRequiredMixin, FormView):
         response = redirect(reverse("accounts:profile"))
         set_language_cookie(response, form.cleaned_data["preferred_language"])
         return response
+
+
+class RoleInvitationAcceptView(View):
+    """Where an invitation link lands: accept signed in, or create the account here."""
+
+    template_name = "accounts/roleinvitation_accept.html"
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.invitation = services.role_invitation_by_token(kwargs["token"])
+
+    def _render(self, request, form=None, status=200):
+        invitation = self.invitation
+        has_account = User.objects.filter(email=invitation.email).exists()
+        if form is None and not request.user.is_authenticated and not has_account:
+            form = InvitationAccountForm(
+                initial={"full_name": invitation.full_name}, email=invitation.email
+            )
+        return render(
+            request,
+            self.template_name,
+            {"invitation": invitation, "form": form, "has_account": has_account},
+            status=status,
+        )
+
+    def get(self, request, token):
+        if self.invitation is None or not self.invitation.is_usable:
+            return render(request, "accounts/roleinvitation_unusable.html", status=404)
+        return self._render(request)
+
+    def post(self, request, token):
+        if self.invitation is None or not self.invitation.is_usable:
+            return render(request, "accounts/roleinvitation_unusable.html", status=404)
+        if request.user.is_authenticated:
+            user = services.role_invitation_accept(invitation=self.invitation, user=request.user)
+        else:
+            form = InvitationAccountForm(request.POST, email=self.invitation.email)
+            if not form.is_valid():
+                return self._render(request, form=form, status=200)
+            user = services.role_invitation_accept_with_new_account(
+                invitation=self.invitation, language=get_language(), **form.cleaned_data
+            )
+            auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(
+            request,
+            _("Welcome. You are now a %(role)s on the Academy portal.")
+            % {"role": user.get_role_display().lower()},
+        )
+        return redirect(settings.LOGIN_REDIRECT_URL)

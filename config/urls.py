@@ -6,6 +6,8 @@ urlpatterns = [
     path("", include("core.urls")),
     path("accounts/", include("accounts.urls")),
     path("cohorts/", include("cohorts.urls")),
+    path("manage/audit/", include("audit.urls")),
+    path("manage/", include("accounts.manage_urls")),
     path("back-office/", admin.site.urls),
 ]
 

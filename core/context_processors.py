@@ -9,7 +9,12 @@ def _nav_for(user) -> list[tuple[str, str]]:
         return items
     items.append(("core:dashboard", _("Dashboard")))
     if user.is_programme_admin:
-        items.append(("admin:index", _("Back office")))
+        items += [
+            ("people:person-list", _("People")),
+            ("people:organisation-list", _("Organisations")),
+            ("audit:entry-list", _("Audit trail")),
+            ("admin:index", _("Back office")),
+        ]
     items.append(("accounts:profile", _("Your account")))
     return items
 
