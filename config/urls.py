@@ -7,6 +7,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("cohorts/", include("cohorts.urls")),
     path("manage/audit/", include("audit.urls")),
+    path("manage/programmes/", include("academy.manage_urls")),
     path("manage/", include("accounts.manage_urls")),
     path("back-office/", admin.site.urls),
 ]

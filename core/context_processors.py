@@ -10,6 +10,7 @@ def _nav_for(user) -> list[tuple[str, str]]:
     items.append(("core:dashboard", _("Dashboard")))
     if user.is_programme_admin:
         items += [
+            ("academy-manage:programme-list", _("Manage programmes")),
             ("people:person-list", _("People")),
             ("people:organisation-list", _("Organisations")),
             ("audit:entry-list", _("Audit trail")),
