@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "academy",
     "cohorts",
     "certificates",
+    "scheduling",
 ]
 
 MIDDLEWARE = [
@@ -238,6 +239,10 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 # How long an e-mail confirmation or password reset link stays valid.
 PASSWORD_RESET_TIMEOUT = env_int("ACCOUNT_LINK_HOURS", 72, minimum=1) * 3600
+
+# --- Sessions ------------------------------------------------------------------------
+# How long before a session its participants and facilitators are reminded by e-mail.
+SESSION_REMINDER_HOURS = env_int("SESSION_REMINDER_HOURS", 24, minimum=1)
 
 # --- E-mail --------------------------------------------------------------------------
 EMAIL_HOST = env_str("EMAIL_HOST")

@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("core.urls")),
     path("accounts/", include("accounts.urls")),
     path("cohorts/", include("cohorts.urls")),
+    path("", include("scheduling.urls")),
     path("back-office/", admin.site.urls),
 ]
 
