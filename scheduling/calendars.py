@@ -7,6 +7,7 @@ every change, so a calendar updates the event it has rather than adding another.
 """
 
 import datetime as dt
+import uuid
 from collections.abc import Iterable
 
 import icalendar
@@ -84,10 +85,20 @@ def session_event(session: Session) -> icalendar.Event:
     return event
 
 
-def calendar_for_sessions(sessions: Iterable[Session], *, name: str) -> bytes:
-    """A whole calendar: the sessions' events and the Europe/London VTIMEZONE they use."""
+def calendar_uid(kind: str, key) -> uuid.UUID:
+    """A calendar's own identifier (RFC 7986), the same every time it is fetched."""
+    return uuid.uuid5(uuid.NAMESPACE_URL, f"academy-portal:{kind}:{key}")
+
+
+def calendar_for_sessions(sessions: Iterable[Session], *, name: str, uid: uuid.UUID) -> bytes:
+    """A whole calendar: the sessions' events and the Europe/London VTIMEZONE they use.
+
+    The same sessions give the same bytes, so a calendar app polling it sees nothing
+    new until something changes.
+    """
     sessions = list(sessions)
     calendar = icalendar.Calendar.new(
+        uid=uid,
         prodid=PRODID,
         method="PUBLISH",
         name=name,

@@ -260,7 +260,11 @@ class SessionCalendarView(SessionAccessMixin, View):
     permission = staticmethod(can_download_session_calendar)
 
     def get(self, request, pk):
-        body = calendars.calendar_for_sessions([self.session], name=self.session.title)
+        body = calendars.calendar_for_sessions(
+            [self.session],
+            name=self.session.title,
+            uid=calendars.calendar_uid("session", self.session.uid),
+        )
         response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
         filename = f"{slugify(self.session.title) or 'session'}.ics"
         response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -449,6 +453,7 @@ def calendar_feed(request, token):
         body = calendars.calendar_for_sessions(
             selectors.session_list_for_feed(feed.user),
             name=_("Academy portal: %(name)s") % {"name": feed.user.full_name},
+            uid=calendars.calendar_uid("person", feed.user.pk),
         )
     return HttpResponse(
         body,
