@@ -40,10 +40,14 @@ def cohort_participants(cohort: Cohort) -> QuerySet:
 
 def cohort_participant_ids(cohort: Cohort) -> set[int]:
     return set(
-        Enrolment.objects.filter(cohort=cohort, status__in=PARTICIPANT_STATUSES).values_list(
-            "user_id", flat=True
-        )
+        Enrolment.objects.filter(cohort=cohort, status__in=PARTICIPANT_STATUSES)
+        .order_by()
+        .values_list("user_id", flat=True)
     )
+
+
+def cohort_participant_count(cohort: Cohort) -> int:
+    return Enrolment.objects.filter(cohort=cohort, status__in=PARTICIPANT_STATUSES).count()
 
 
 def is_cohort_participant(user, cohort: Cohort) -> bool:
@@ -294,7 +298,7 @@ def session_clashes(
             for session in overlapping.filter(venue_key=key).order_by("starts_at", "pk")
         ]
     if capacity is not None:
-        participants = len(cohort_participant_ids(cohort))
+        participants = cohort_participant_count(cohort)
         if participants > capacity:
             clashes.append(Clash(kind="capacity", capacity=capacity, participants=participants))
     return clashes

@@ -134,7 +134,7 @@ class SessionListView(CohortAccessMixin, ListView):
         can_schedule = can_schedule_session(self.request.user, self.cohort)
         context = super().get_context_data(can_schedule=can_schedule, **kwargs)
         if can_schedule:
-            context["participant_count"] = len(selectors.cohort_participant_ids(self.cohort))
+            context["participant_count"] = selectors.cohort_participant_count(self.cohort)
         return context
 
 
