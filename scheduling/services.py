@@ -321,10 +321,11 @@ def session_update(
     """Change a session's details (not its time: see session_reschedule).
 
     Every change raises the revision. Everyone concerned is told when the venue, access
-    notes, joining link or facilitators change, or when `message` is given; facilitators
-    taken off the session are told too. Only new facilitators, a new venue or a new number of
-    places are checked for clashes, so clashes confirmed before are not asked again.
-    Raises ApplicationError when nothing changed.
+    notes, joining link or facilitators change, or when `message` is given, unless the
+    session is over; facilitators taken off the session are told too. Only new
+    facilitators, a new venue or a new number of places are checked for clashes, so
+    clashes confirmed before are not asked again. Raises ApplicationError when nothing
+    changed.
     """
     session = _lock(session)
     _check_cohort_open_for_changes(session.cohort)
@@ -384,7 +385,8 @@ def session_update(
         actor=actor,
         message=message,
         changed_fields=changed,
-        notify=bool(message) or bool(NOTIFY_FIELDS & set(changed)),
+        # Corrections to a session that has taken place concern nobody's plans.
+        notify=not session.has_ended and (bool(message) or bool(NOTIFY_FIELDS & set(changed))),
         also_tell=removed,
     )
     return session

@@ -399,3 +399,21 @@ def test_the_change_record_keeps_the_times_it_announced(cohort, facilitator):
     first_move = session.changes.filter(kind="moved").order_by("pk").first()
     assert first_move.starts_at == local_days_from_today(4)
     assert first_move.sequence == 1
+
+
+def test_correcting_a_past_session_tells_nobody(
+    cohort, facilitator, participants, django_capture_on_commit_callbacks
+):
+    session = SessionFactory(
+        cohort=cohort, starts_at=local_days_from_today(-3), facilitators=[facilitator]
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.session_update(
+            session=session,
+            actor=facilitator,
+            message="Fixing the room name.",
+            **_details(session, venue="Room 2, Civic Centre"),
+        )
+    session.refresh_from_db()
+    assert session.sequence == 1
+    assert mail.outbox == []
