@@ -58,12 +58,6 @@ def is_cohort_participant(user, cohort: Cohort) -> bool:
     ).exists()
 
 
-def is_cohort_facilitator(user, cohort: Cohort) -> bool:
-    if not user.is_authenticated:
-        return False
-    return cohort.facilitators.filter(pk=user.pk).exists()
-
-
 def is_session_facilitator(user, session: Session) -> bool:
     if not user.is_authenticated:
         return False
@@ -90,18 +84,11 @@ def session_people(session: Session) -> list:
 
 def cohort_list_for_timetables(user) -> QuerySet[Cohort]:
     """Cohorts whose timetable this person follows: as a participant or a facilitator."""
+    enrolled = Enrolment.objects.filter(user=user, status__in=PARTICIPANT_STATUSES)
+    facilitated = Cohort.facilitators.through.objects.filter(user_id=user.pk)
     return (
         Cohort.objects.filter(
-            Q(
-                pk__in=Enrolment.objects.filter(user=user, status__in=PARTICIPANT_STATUSES).values(
-                    "cohort_id"
-                )
-            )
-            | Q(
-                pk__in=Cohort.facilitators.through.objects.filter(user_id=user.pk).values(
-                    "cohort_id"
-                )
-            )
+            Q(pk__in=enrolled.values("cohort_id")) | Q(pk__in=facilitated.values("cohort_id"))
         )
         .exclude(status=Cohort.Status.ARCHIVED)
         .select_related("programme")
