@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "cohorts",
     "certificates",
     "audit",
+    "scheduling",
 ]
 
 MIDDLEWARE = [
@@ -264,6 +265,10 @@ TWO_FACTOR_REQUIRED_FOR_ADMINS = env_bool("TWO_FACTOR_REQUIRED_FOR_ADMINS", not 
 OTP_TOTP_ISSUER = "Academy portal"
 # How long an e-mail confirmation or password reset link stays valid.
 PASSWORD_RESET_TIMEOUT = env_int("ACCOUNT_LINK_HOURS", 72, minimum=1) * 3600
+
+# --- Sessions ------------------------------------------------------------------------
+# How long before a session its participants and facilitators are reminded by e-mail.
+SESSION_REMINDER_HOURS = env_int("SESSION_REMINDER_HOURS", 24, minimum=1)
 
 # --- E-mail --------------------------------------------------------------------------
 EMAIL_HOST = env_str("EMAIL_HOST")

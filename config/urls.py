@@ -9,6 +9,7 @@ urlpatterns = [
     path("manage/audit/", include("audit.urls")),
     path("manage/programmes/", include("academy.manage_urls")),
     path("manage/", include("accounts.manage_urls")),
+    path("", include("scheduling.urls")),
     path("back-office/", admin.site.urls),
 ]
 

@@ -8,6 +8,7 @@ def _nav_for(user) -> list[tuple[str, str]]:
     if not user.is_authenticated:
         return items
     items.append(("core:dashboard", _("Dashboard")))
+    items.append(("scheduling:my-schedule", _("My schedule")))
     if user.is_programme_admin:
         items += [
             ("academy-manage:programme-list", _("Manage programmes")),

@@ -17,6 +17,7 @@ from cohorts.selectors import (
     enrolment_list_for_organisation,
     enrolment_list_for_user,
 )
+from scheduling.selectors import session_next_for_person
 
 
 class DashboardView(LoginRequiredMixin, TemplateView):
@@ -28,6 +29,7 @@ class DashboardView(LoginRequiredMixin, TemplateView):
         user = self.request.user
         context = super().get_context_data(**kwargs)
         context["enrolments"] = enrolment_list_for_user(user)
+        context["next_session"] = session_next_for_person(user)
         if user.is_facilitator or user.is_programme_admin:
             context["facilitated_cohorts"] = cohort_list_facilitated(user)
         if user.is_sponsor:

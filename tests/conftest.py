@@ -22,6 +22,8 @@ def _test_settings():
     and on a shared Redis each test process keeps its own keys and task queue.
     """
     overrides = {
+        # Factories hash a password for every person; Argon2 would make large cohorts slow.
+        "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
         "STORAGES": {
             "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
             "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

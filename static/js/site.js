@@ -3,9 +3,10 @@
 (function () {
   "use strict";
 
-  // Move focus to an error summary so keyboard and screen reader users hear the problem.
+  // Move focus to an error (or warning) summary so keyboard and screen reader users hear
+  // the problem.
   function focusErrorSummary(root) {
-    var summary = root.querySelector(".error-summary");
+    var summary = root.querySelector(".error-summary, .warning-summary");
     if (summary) {
       summary.focus();
     }

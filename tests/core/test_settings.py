@@ -43,7 +43,12 @@ def test_production_refuses_to_start_without_a_required_variable(missing):
 
 @pytest.mark.parametrize(
     ("name", "value"),
-    [("TASK_WORKERS", "many"), ("DEMO_MODE", "perhaps"), ("REDIS_URL", "http://x")],
+    [
+        ("TASK_WORKERS", "many"),
+        ("DEMO_MODE", "perhaps"),
+        ("REDIS_URL", "http://x"),
+        ("SESSION_REMINDER_HOURS", "0"),
+    ],
 )
 def test_bad_values_stop_the_portal_with_a_clear_message(name, value):
     result = _run(["check"], {**PRODUCTION, name: value})

@@ -4,6 +4,7 @@ from django.db import transaction
 from academy import demo as academy_demo
 from accounts import demo as accounts_demo
 from cohorts import demo as cohorts_demo
+from scheduling import demo as scheduling_demo
 
 
 class Command(BaseCommand):
@@ -13,7 +14,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         people = accounts_demo.seed()
         programmes = academy_demo.seed()
-        cohorts_demo.seed(programmes=programmes, people=people)
+        cohorts = cohorts_demo.seed(programmes=programmes, people=people)
+        scheduling_demo.seed(cohorts=cohorts, people=people)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {len(programmes)} programmes, {len(people)} people. "

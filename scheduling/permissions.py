@@ -1,0 +1,63 @@
+"""Who may do what with sessions: one function per action, used by every view.
+
+Programme admins may do everything; a cohort's facilitators run its timetable; a
+session's own facilitators (a guest for one masterclass, say) see it and take its
+register; participants see their cohort's timetable and their own attendance. Everyone
+else is told the page does not exist.
+"""
+
+from cohorts.models import Cohort
+from cohorts.permissions import can_manage_cohort
+
+from . import selectors
+from .models import Session
+
+
+def _active(user) -> bool:
+    return user.is_authenticated and user.is_active
+
+
+def _facilitates(user, session: Session) -> bool:
+    return user.is_facilitator and selectors.is_session_facilitator(user, session)
+
+
+def can_view_timetable(user, cohort: Cohort) -> bool:
+    if not _active(user):
+        return False
+    return can_manage_cohort(user, cohort) or selectors.is_cohort_participant(user, cohort)
+
+
+def can_schedule_session(user, cohort: Cohort) -> bool:
+    return _active(user) and can_manage_cohort(user, cohort)
+
+
+def can_view_session(user, session: Session) -> bool:
+    if not _active(user):
+        return False
+    return can_view_timetable(user, session.cohort) or _facilitates(user, session)
+
+
+def can_download_session_calendar(user, session: Session) -> bool:
+    return can_view_session(user, session)
+
+
+def can_update_session(user, session: Session) -> bool:
+    return _active(user) and can_manage_cohort(user, session.cohort)
+
+
+def can_move_session(user, session: Session) -> bool:
+    return _active(user) and can_manage_cohort(user, session.cohort)
+
+
+def can_cancel_session(user, session: Session) -> bool:
+    return _active(user) and can_manage_cohort(user, session.cohort)
+
+
+def can_take_attendance(user, session: Session) -> bool:
+    if not _active(user):
+        return False
+    return can_manage_cohort(user, session.cohort) or _facilitates(user, session)
+
+
+def can_have_calendar_feed(user) -> bool:
+    return _active(user)
