@@ -8,6 +8,9 @@ def _nav_for(user) -> list[tuple[str, str]]:
     if not user.is_authenticated:
         return items
     items.append(("core:dashboard", _("Dashboard")))
+    items.append(("academy:course-list", _("Your courses")))
+    if user.is_programme_admin or user.is_facilitator:
+        items.append(("academy:content-list", _("Course content")))
     if user.is_programme_admin:
         items.append(("admin:index", _("Back office")))
     items.append(("accounts:profile", _("Your account")))

@@ -13,7 +13,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         people = accounts_demo.seed()
         programmes = academy_demo.seed()
-        cohorts_demo.seed(programmes=programmes, people=people)
+        cohorts = cohorts_demo.seed(programmes=programmes, people=people)
+        academy_demo.seed_content(programmes=programmes, cohorts=cohorts, people=people)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {len(programmes)} programmes, {len(people)} people. "
