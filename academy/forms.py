@@ -6,7 +6,12 @@ from .uploads import allowed_types_sentence, max_upload_bytes
 
 
 class DateInput(forms.DateInput):
+    """The browser's own date picker, which always sends and expects ISO dates."""
+
     input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
 
 
 class ModuleForm(forms.Form):
@@ -34,6 +39,7 @@ class ModuleForm(forms.Form):
         label=_("Date it opens"),
         required=False,
         widget=DateInput,
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
         help_text=_("Only if it opens on a date. For example 3 March 2027."),
     )
 
@@ -68,6 +74,9 @@ class MaterialForm(forms.Form):
         label=_("Transcript"),
         widget=forms.Textarea(attrs={"rows": 10}),
         help_text=_("Everything said in the video, for people who cannot watch or hear it."),
+        error_messages={
+            "required": _("Add a transcript: people who cannot watch or hear the video need one.")
+        },
     )
     body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 14}))
     estimated_minutes = forms.IntegerField(

@@ -22,6 +22,8 @@ def _test_settings():
     and on a shared Redis each test process keeps its own keys and task queue.
     """
     overrides = {
+        # Uploads of every test land in a folder of their own, never in DATA_DIR.
+        "MEDIA_ROOT": tempfile.mkdtemp(prefix="academy-test-media-"),
         "STORAGES": {
             "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
             "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
