@@ -94,7 +94,7 @@ class Module(models.Model):
     updated_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
-        ordering = ["programme", "cohort", "position", "pk"]
+        ordering = ["position", "pk"]
         verbose_name = _("module")
         verbose_name_plural = _("modules")
         constraints = [
@@ -178,7 +178,7 @@ class Material(models.Model):
     updated_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
-        ordering = ["module", "position", "pk"]
+        ordering = ["position", "pk"]
         verbose_name = _("material")
         verbose_name_plural = _("materials")
         constraints = [

@@ -87,7 +87,7 @@ def module_create(
     )
     # The programme row serialises additions to its lists, so two new modules never take
     # the same position.
-    Programme.objects.select_for_update().filter(pk=programme.pk).first()
+    Programme.objects.select_for_update().get(pk=programme.pk)
     last = Module.objects.filter(programme=programme, cohort=cohort).aggregate(Max("position"))
     return Module.objects.create(
         programme=programme,
@@ -147,7 +147,7 @@ def module_unpublish(*, module: Module) -> Module:
 @transaction.atomic
 def module_move(*, module: Module, direction: Direction) -> tuple[int, int]:
     """Move a module one place up or down in its list. Returns (new position, list length)."""
-    Programme.objects.select_for_update().filter(pk=module.programme_id).first()
+    Programme.objects.select_for_update().get(pk=module.programme_id)
     siblings = list(
         Module.objects.select_for_update()
         .filter(programme_id=module.programme_id, cohort_id=module.cohort_id)
@@ -243,7 +243,7 @@ def material_create(
         completes_on_view=completes_on_view,
         is_published=is_published,
     )
-    Module.objects.select_for_update().filter(pk=module.pk).first()
+    Module.objects.select_for_update().get(pk=module.pk)
     last = module.materials.aggregate(Max("position"))["position__max"] or 0
     material.position = last + 1
     if kind == Material.Kind.FILE:
@@ -318,7 +318,7 @@ def material_unpublish(*, material: Material) -> Material:
 @transaction.atomic
 def material_move(*, material: Material, direction: Direction) -> tuple[int, int]:
     """Move a material one place up or down in its module. Returns (position, length)."""
-    Module.objects.select_for_update().filter(pk=material.module_id).first()
+    Module.objects.select_for_update().get(pk=material.module_id)
     siblings = list(
         Material.objects.select_for_update()
         .filter(module_id=material.module_id)
