@@ -3,6 +3,7 @@ from typing import Literal
 
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
+from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
@@ -183,8 +184,15 @@ def _validate_material(*, kind: str, title: str, url: str, transcript: str, body
         errors["title"] = _("Enter a title.")
     if kind == Material.Kind.PAGE and not body.strip():
         errors["body"] = _("Write the text of the page.")
-    if kind in (Material.Kind.LINK, Material.Kind.VIDEO) and not url.strip():
-        errors["url"] = _("Enter the web address.")
+    if kind in (Material.Kind.LINK, Material.Kind.VIDEO):
+        if not url.strip():
+            errors["url"] = _("Enter the web address.")
+        else:
+            # The address becomes a link on the page: only web addresses, never javascript:.
+            try:
+                URLValidator(schemes=["http", "https"])(url.strip())
+            except ValidationError:
+                errors["url"] = _("Enter a web address that starts with https:// or http://")
     if kind == Material.Kind.VIDEO and not transcript.strip():
         errors["transcript"] = _(
             "Add a transcript: people who cannot watch or hear the video need one."

@@ -107,6 +107,8 @@ def test_moving_materials_keeps_positions_unique_and_dense():
     [
         ("page", {}, "body"),
         ("link", {}, "url"),
+        ("link", {"url": "javascript:alert(1)"}, "url"),
+        ("video", {"url": "data:text/html,<script>", "transcript": "Words"}, "url"),
         ("video", {"url": "https://video.example.org/1"}, "transcript"),
         ("file", {}, "file"),
         ("podcast", {}, "kind"),
