@@ -7,6 +7,7 @@ from django.db import connection, connections
 
 from academy import services
 from academy.models import MaterialProgress, Module
+from core.errors import ApplicationError
 from tests.factories.academy import MaterialFactory, ModuleFactory, ProgrammeFactory
 from tests.factories.cohorts import CohortFactory, EnrolmentFactory
 
@@ -59,7 +60,9 @@ def test_materials_moved_at_the_same_time_stay_in_a_dense_order():
     errors = run_together(
         6, lambda i: services.material_move(material=materials[i], direction="up" if i else "down")
     )
-    assert errors == []
+    # Each move sees the list as the previous one left it, so one may find its item already
+    # at the end and be refused; none may fail on the database's constraints or deadlock.
+    assert all(isinstance(error, ApplicationError) for error in errors), errors
     assert sorted(module.materials.values_list("position", flat=True)) == [1, 2, 3, 4, 5, 6]
 
 
