@@ -1,4 +1,8 @@
+import datetime as dt
+import uuid
+
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -39,3 +43,185 @@ class Programme(models.Model):
 
     def get_absolute_url(self):
         return reverse("academy:programme-detail", kwargs={"slug": self.slug})
+
+
+def material_upload_path(instance, filename: str) -> str:
+    """An unguessable storage name that keeps only the checked extension.
+
+    The person's own file name is kept in `Material.file_name` for the download, never in
+    the storage path, so nobody can find a file by guessing or from a shared name.
+    """
+    extension = getattr(instance, "_upload_extension", "") or ""
+    return f"materials/{uuid.uuid4().hex}{extension}"
+
+
+class Module(models.Model):
+    """A unit of a programme's course: ordered materials released together.
+
+    Modules without a cohort are the programme's shared content; a module with a cohort is
+    an addition seen only by that cohort (for example the slides of its own workshop).
+    """
+
+    class Release(models.TextChoices):
+        COHORT_START = "cohort_start", _("When the cohort starts")
+        DAYS_AFTER_START = "days_after_start", _("A number of days after the cohort starts")
+        ON_DATE = "on_date", _("On a date")
+
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("programme"), on_delete=models.CASCADE, related_name="modules"
+    )
+    cohort = models.ForeignKey(
+        "cohorts.Cohort",
+        verbose_name=_("cohort"),
+        on_delete=models.CASCADE,
+        related_name="extra_modules",
+        null=True,
+        blank=True,
+        help_text=_("Empty for the programme's shared content."),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.TextField(_("summary"), blank=True)
+    position = models.PositiveIntegerField(_("position"), default=1)
+    release_rule = models.CharField(
+        _("opens"), max_length=20, choices=Release.choices, default=Release.COHORT_START
+    )
+    release_after_days = models.PositiveSmallIntegerField(
+        _("days after the start"), null=True, blank=True
+    )
+    release_on = models.DateField(_("opens on"), null=True, blank=True)
+    is_published = models.BooleanField(_("shown to participants"), default=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("module")
+        verbose_name_plural = _("modules")
+        constraints = [
+            # Shared modules and each cohort's additions are two separate numbered lists.
+            models.UniqueConstraint(
+                fields=["programme", "position"],
+                condition=Q(cohort__isnull=True),
+                name="module_shared_position_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["cohort", "position"],
+                condition=Q(cohort__isnull=False),
+                name="module_cohort_position_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    release_rule="cohort_start",
+                    release_after_days__isnull=True,
+                    release_on__isnull=True,
+                )
+                | Q(
+                    release_rule="days_after_start",
+                    release_after_days__isnull=False,
+                    release_on__isnull=True,
+                )
+                | Q(
+                    release_rule="on_date",
+                    release_after_days__isnull=True,
+                    release_on__isnull=False,
+                ),
+                name="module_release_rule_complete",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def opens_on(self, cohort_starts_on: dt.date | None) -> dt.date | None:
+        """The day this module opens for a cohort starting on `cohort_starts_on`.
+
+        None means the day is not known yet (a cohort without a start date).
+        """
+        if self.release_rule == self.Release.ON_DATE:
+            return self.release_on
+        if cohort_starts_on is None:
+            return None
+        if self.release_rule == self.Release.DAYS_AFTER_START:
+            return cohort_starts_on + dt.timedelta(days=self.release_after_days or 0)
+        return cohort_starts_on
+
+
+class Material(models.Model):
+    """One item of a module: a written page, a file, a link or a video with a transcript."""
+
+    class Kind(models.TextChoices):
+        PAGE = "page", _("Page")
+        FILE = "file", _("File")
+        LINK = "link", _("Link")
+        VIDEO = "video", _("Video")
+
+    module = models.ForeignKey(
+        Module, verbose_name=_("module"), on_delete=models.CASCADE, related_name="materials"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"), blank=True, help_text=_("Markdown is allowed."))
+    file = models.FileField(_("file"), upload_to=material_upload_path, max_length=200, blank=True)
+    file_name = models.CharField(_("file name"), max_length=200, blank=True)
+    file_size = models.PositiveBigIntegerField(_("file size"), null=True, blank=True)
+    file_type = models.CharField(_("file type"), max_length=100, blank=True)
+    url = models.URLField(_("web address"), max_length=500, blank=True)
+    transcript = models.TextField(_("transcript"), blank=True)
+    is_required = models.BooleanField(_("required"), default=True)
+    estimated_minutes = models.PositiveSmallIntegerField(
+        _("estimated minutes"), null=True, blank=True
+    )
+    completes_on_view = models.BooleanField(_("viewing it counts as done"), default=False)
+    position = models.PositiveIntegerField(_("position"), default=1)
+    is_published = models.BooleanField(_("shown to participants"), default=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("material")
+        verbose_name_plural = _("materials")
+        constraints = [
+            models.UniqueConstraint(fields=["module", "position"], name="material_position_unique"),
+            models.CheckConstraint(
+                condition=~Q(kind="file") | ~Q(file=""), name="material_file_has_file"
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind__in=["link", "video"]) | ~Q(url=""),
+                name="material_link_has_url",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["page", "file", "link", "video"]),
+                name="material_kind_known",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class MaterialProgress(models.Model):
+    """A participant's own mark that they have done a material, for one enrolment."""
+
+    enrolment = models.ForeignKey(
+        "cohorts.Enrolment",
+        verbose_name=_("enrolment"),
+        on_delete=models.CASCADE,
+        related_name="material_progress",
+    )
+    material = models.ForeignKey(
+        Material, verbose_name=_("material"), on_delete=models.CASCADE, related_name="progress"
+    )
+    completed_at = models.DateTimeField(_("done at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("material progress")
+        verbose_name_plural = _("material progress")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrolment", "material"], name="material_progress_once"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.enrolment} – {self.material}"

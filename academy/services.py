@@ -1,10 +1,376 @@
+import datetime as dt
+from typing import Literal
+
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.core.validators import URLValidator
 from django.db import transaction
+from django.db.models import F, Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import audit_record
+from cohorts.models import Cohort, Enrolment
+from core.errors import ApplicationError
 
-from .models import Programme
+from .models import Material, MaterialProgress, Module, Programme
+from .permissions import is_released_to
+from .uploads import check_upload, download_name
+
+Direction = Literal["up", "down"]
+# Positions are moved out of the way before renumbering, so the unique constraints on
+# position hold after every single row update (PostgreSQL checks them row by row).
+REORDER_OFFSET = 1_000_000
+
+
+def _release_fields(
+    *, release_rule: str, release_after_days: int | None, release_on: dt.date | None
+) -> dict:
+    """The release fields to store, or a ValidationError naming the missing one."""
+    if release_rule == Module.Release.DAYS_AFTER_START:
+        if release_after_days is None:
+            raise ValidationError(
+                {"release_after_days": _("Enter how many days after the start it opens.")}
+            )
+        return {"release_rule": release_rule, "release_after_days": release_after_days,
+                "release_on": None}  # fmt: skip
+    if release_rule == Module.Release.ON_DATE:
+        if release_on is None:
+            raise ValidationError({"release_on": _("Enter the date it opens.")})
+        return {"release_rule": release_rule, "release_after_days": None, "release_on": release_on}
+    if release_rule == Module.Release.COHORT_START:
+        return {"release_rule": release_rule, "release_after_days": None, "release_on": None}
+    raise ValidationError({"release_rule": _("Choose when the module opens.")})
+
+
+def _renumber(items: list, moved, direction: Direction) -> tuple[int, int]:
+    """Swap `moved` with its neighbour in `items` and store positions 1..n.
+
+    `items` are rows of one list, already locked by the caller. Returns the new position
+    of `moved` (1-based) and the list's length.
+    """
+    index = next(i for i, item in enumerate(items) if item.pk == moved.pk)
+    target = index - 1 if direction == "up" else index + 1
+    if direction not in ("up", "down") or not 0 <= target < len(items):
+        raise ApplicationError(_("“%(title)s” cannot move further.") % {"title": moved.title})
+    items[index], items[target] = items[target], items[index]
+    model = type(moved)
+    model.objects.filter(pk__in=[item.pk for item in items]).update(
+        position=F("position") + REORDER_OFFSET
+    )
+    now = timezone.now()
+    for number, item in enumerate(items, start=1):
+        item.position = number
+        item.updated_at = now
+    model.objects.bulk_update(items, ["position", "updated_at"])
+    return target + 1, len(items)
+
+
+# --- Modules ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def module_create(
+    *,
+    programme: Programme,
+    cohort: Cohort | None = None,
+    title: str,
+    summary: str = "",
+    release_rule: str = Module.Release.COHORT_START,
+    release_after_days: int | None = None,
+    release_on: dt.date | None = None,
+    is_published: bool = False,
+) -> Module:
+    """Add a module at the end of the programme's shared list or of a cohort's additions."""
+    if cohort is not None and cohort.programme_id != programme.pk:
+        raise ApplicationError(_("That cohort is not a cohort of this programme."))
+    release = _release_fields(
+        release_rule=release_rule, release_after_days=release_after_days, release_on=release_on
+    )
+    # The programme row serialises additions to its lists, so two new modules never take
+    # the same position.
+    Programme.objects.select_for_update().get(pk=programme.pk)
+    last = Module.objects.filter(programme=programme, cohort=cohort).aggregate(Max("position"))
+    return Module.objects.create(
+        programme=programme,
+        cohort=cohort,
+        title=title.strip(),
+        summary=summary.strip(),
+        position=(last["position__max"] or 0) + 1,
+        is_published=is_published,
+        **release,
+    )
+
+
+@transaction.atomic
+def module_update(
+    *,
+    module: Module,
+    title: str,
+    summary: str,
+    release_rule: str,
+    release_after_days: int | None = None,
+    release_on: dt.date | None = None,
+) -> Module:
+    release = _release_fields(
+        release_rule=release_rule, release_after_days=release_after_days, release_on=release_on
+    )
+    module.title = title.strip()
+    module.summary = summary.strip()
+    for name, value in release.items():
+        setattr(module, name, value)
+    module.updated_at = timezone.now()
+    module.save(
+        update_fields=[
+            "title", "summary", "release_rule", "release_after_days", "release_on", "updated_at"
+        ]
+    )  # fmt: skip
+    return module
+
+
+@transaction.atomic
+def module_publish(*, module: Module) -> Module:
+    """Show the module (and its published materials) to participants once it opens."""
+    module.is_published = True
+    module.updated_at = timezone.now()
+    module.save(update_fields=["is_published", "updated_at"])
+    return module
+
+
+@transaction.atomic
+def module_unpublish(*, module: Module) -> Module:
+    """Hide the module from participants; their marks are kept for when it returns."""
+    module.is_published = False
+    module.updated_at = timezone.now()
+    module.save(update_fields=["is_published", "updated_at"])
+    return module
+
+
+@transaction.atomic
+def module_move(*, module: Module, direction: Direction) -> tuple[int, int]:
+    """Move a module one place up or down in its list. Returns (new position, list length)."""
+    Programme.objects.select_for_update().get(pk=module.programme_id)
+    siblings = list(
+        Module.objects.select_for_update()
+        .filter(programme_id=module.programme_id, cohort_id=module.cohort_id)
+        .order_by("position", "pk")
+    )
+    return _renumber(siblings, module, direction)
+
+
+@transaction.atomic
+def module_delete(*, module: Module) -> None:
+    """Delete a module, its materials, their files and the marks made on them."""
+    names = [m.file.name for m in module.materials.exclude(file="")]
+    module.delete()
+    _delete_files_on_commit(names)
+
+
+# --- Materials -------------------------------------------------------------------------
+
+
+def _delete_files_on_commit(names: list[str]) -> None:
+    # Files go only once the rows that point at them are gone for good.
+    def delete():
+        for name in names:
+            default_storage.delete(name)
+
+    if names:
+        transaction.on_commit(delete)
+
+
+def _validate_material(*, kind: str, title: str, url: str, transcript: str, body: str) -> None:
+    errors = {}
+    if not title.strip():
+        errors["title"] = _("Enter a title.")
+    if kind == Material.Kind.PAGE and not body.strip():
+        errors["body"] = _("Write the text of the page.")
+    if kind in (Material.Kind.LINK, Material.Kind.VIDEO):
+        if not url.strip():
+            errors["url"] = _("Enter the web address.")
+        else:
+            # The address becomes a link on the page: only web addresses, never javascript:.
+            try:
+                URLValidator(schemes=["http", "https"])(url.strip())
+            except ValidationError:
+                errors["url"] = _("Enter a web address that starts with https:// or http://")
+    if kind == Material.Kind.VIDEO and not transcript.strip():
+        errors["transcript"] = _(
+            "Add a transcript: people who cannot watch or hear the video need one."
+        )
+    if errors:
+        raise ValidationError(errors)
+
+
+def _store_file(material: Material, upload) -> None:
+    """Check the upload and attach it to `material` under a new unguessable name."""
+    try:
+        file_type = check_upload(upload)
+    except ValidationError as error:
+        raise ValidationError({"file": error.messages}) from None
+    material._upload_extension = file_type.extension
+    material.file_name = download_name(upload.name)
+    material.file_size = upload.size
+    material.file_type = file_type.content_type
+    material.file.save(material.file_name, upload, save=False)
+
+
+@transaction.atomic
+def material_create(
+    *,
+    module: Module,
+    kind: str,
+    title: str,
+    body: str = "",
+    upload=None,
+    url: str = "",
+    transcript: str = "",
+    is_required: bool = True,
+    estimated_minutes: int | None = None,
+    completes_on_view: bool = False,
+    is_published: bool = True,
+) -> Material:
+    """Add a material at the end of `module`.
+
+    A file is checked (size, type by content) before anything is stored; when it is
+    refused a ValidationError on "file" is raised and neither row nor file is kept.
+    """
+    if kind not in Material.Kind.values:
+        raise ValidationError({"kind": _("Choose a kind of material.")})
+    _validate_material(kind=kind, title=title, url=url, transcript=transcript, body=body)
+    if kind == Material.Kind.FILE and upload is None:
+        raise ValidationError({"file": _("Choose a file to upload.")})
+    material = Material(
+        module=module,
+        kind=kind,
+        title=title.strip(),
+        body=body.strip(),
+        url=url.strip() if kind in (Material.Kind.LINK, Material.Kind.VIDEO) else "",
+        transcript=transcript.strip() if kind == Material.Kind.VIDEO else "",
+        is_required=is_required,
+        estimated_minutes=estimated_minutes,
+        completes_on_view=completes_on_view,
+        is_published=is_published,
+    )
+    Module.objects.select_for_update().get(pk=module.pk)
+    last = module.materials.aggregate(Max("position"))["position__max"] or 0
+    material.position = last + 1
+    if kind == Material.Kind.FILE:
+        _store_file(material, upload)
+    _save_keeping_no_orphan(material)
+    return material
+
+
+def _save_keeping_no_orphan(material: Material, update_fields=None) -> None:
+    """Save the row; if that fails, remove a file stored for it a moment ago."""
+    try:
+        with transaction.atomic():
+            material.save(update_fields=update_fields)
+    except Exception:
+        if material.file and material.file.name:
+            default_storage.delete(material.file.name)
+        raise
+
+
+@transaction.atomic
+def material_update(
+    *,
+    material: Material,
+    title: str,
+    body: str = "",
+    upload=None,
+    url: str = "",
+    transcript: str = "",
+    is_required: bool = True,
+    estimated_minutes: int | None = None,
+    completes_on_view: bool = False,
+) -> Material:
+    """Change a material; a new upload replaces the file (the old one goes after commit)."""
+    _validate_material(kind=material.kind, title=title, url=url, transcript=transcript, body=body)
+    old_file = material.file.name if material.file else ""
+    material.title = title.strip()
+    material.body = body.strip()
+    if material.kind in (Material.Kind.LINK, Material.Kind.VIDEO):
+        material.url = url.strip()
+    if material.kind == Material.Kind.VIDEO:
+        material.transcript = transcript.strip()
+    material.is_required = is_required
+    material.estimated_minutes = estimated_minutes
+    material.completes_on_view = completes_on_view
+    material.updated_at = timezone.now()
+    replaced = material.kind == Material.Kind.FILE and upload is not None
+    if replaced:
+        _store_file(material, upload)
+    _save_keeping_no_orphan(material)
+    if replaced and old_file:
+        _delete_files_on_commit([old_file])
+    return material
+
+
+@transaction.atomic
+def material_publish(*, material: Material) -> Material:
+    material.is_published = True
+    material.updated_at = timezone.now()
+    material.save(update_fields=["is_published", "updated_at"])
+    return material
+
+
+@transaction.atomic
+def material_unpublish(*, material: Material) -> Material:
+    """Hide a material from participants; marks already made on it are kept."""
+    material.is_published = False
+    material.updated_at = timezone.now()
+    material.save(update_fields=["is_published", "updated_at"])
+    return material
+
+
+@transaction.atomic
+def material_move(*, material: Material, direction: Direction) -> tuple[int, int]:
+    """Move a material one place up or down in its module. Returns (position, length)."""
+    Module.objects.select_for_update().get(pk=material.module_id)
+    siblings = list(
+        Material.objects.select_for_update()
+        .filter(module_id=material.module_id)
+        .order_by("position", "pk")
+    )
+    return _renumber(siblings, material, direction)
+
+
+@transaction.atomic
+def material_delete(*, material: Material) -> None:
+    """Delete a material with the marks made on it; its file goes after commit."""
+    names = [material.file.name] if material.file else []
+    material.delete()
+    _delete_files_on_commit(names)
+
+
+# --- Progress --------------------------------------------------------------------------
+
+
+def _check_can_mark(enrolment: Enrolment, material: Material) -> None:
+    if enrolment.status != Enrolment.Status.ACTIVE:
+        raise ApplicationError(_("Marks can only change while your place on the course is active."))
+    if not is_released_to(material, enrolment.cohort):
+        raise ApplicationError(_("This material is not open on your course."))
+
+
+@transaction.atomic
+def material_mark_done(*, enrolment: Enrolment, material: Material) -> MaterialProgress:
+    """Record that the participant has done `material`. Safe to call again: the first
+    time it was marked is kept."""
+    _check_can_mark(enrolment, material)
+    progress, _created = MaterialProgress.objects.get_or_create(
+        enrolment=enrolment, material=material, defaults={"completed_at": timezone.now()}
+    )
+    return progress
+
+
+@transaction.atomic
+def material_mark_undone(*, enrolment: Enrolment, material: Material) -> None:
+    """Remove the participant's mark on `material`, if there is one."""
+    _check_can_mark(enrolment, material)
+    MaterialProgress.objects.filter(enrolment=enrolment, material=material).delete()
+
 
 PROGRAMME_SETTINGS = [
     "name",

@@ -304,11 +304,34 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploads are never served from a public URL: MEDIA_URL stays unset and every file goes
+# out through a view that checks who is asking (academy.views.MaterialFileView).
 MEDIA_ROOT = DATA_DIR / "media"
+UPLOADS_S3_BUCKET = env_str("UPLOADS_S3_BUCKET")
+if UPLOADS_S3_BUCKET:
+    _uploads_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": UPLOADS_S3_BUCKET,
+            "endpoint_url": env_str("UPLOADS_S3_ENDPOINT_URL"),
+            "region_name": env_str("UPLOADS_S3_REGION"),
+            "access_key": env_str("UPLOADS_S3_ACCESS_KEY_ID"),
+            "secret_key": env_str("UPLOADS_S3_SECRET_ACCESS_KEY"),
+            "location": env_str("UPLOADS_S3_PREFIX", ""),
+            # Private objects, never overwritten; the portal streams them after its checks.
+            "default_acl": "private",
+            "file_overwrite": False,
+            "querystring_auth": True,
+        },
+    }
+else:
+    _uploads_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _uploads_storage,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Course material files: anything larger is refused with a message.
+MATERIAL_UPLOAD_MAX_MB = env_int("MATERIAL_UPLOAD_MAX_MB", 20, minimum=1)
 
 # --- Security ------------------------------------------------------------------------
 # Demo mode runs on plain HTTP; everywhere else cookies and redirects assume HTTPS.

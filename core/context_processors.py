@@ -9,6 +9,9 @@ def _nav_for(user) -> list[tuple[str, str]]:
         return items
     items.append(("core:dashboard", _("Dashboard")))
     items.append(("scheduling:my-schedule", _("My schedule")))
+    items.append(("academy:course-list", _("Your courses")))
+    if user.is_programme_admin or user.is_facilitator:
+        items.append(("academy:content-list", _("Course content")))
     if user.is_programme_admin:
         items += [
             ("academy-manage:programme-list", _("Manage programmes")),

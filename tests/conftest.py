@@ -24,6 +24,8 @@ def _test_settings():
     overrides = {
         # Factories hash a password for every person; Argon2 would make large cohorts slow.
         "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
+        # Uploads of every test land in a folder of their own, never in DATA_DIR.
+        "MEDIA_ROOT": tempfile.mkdtemp(prefix="academy-test-media-"),
         "STORAGES": {
             "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
             "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -83,40 +83,52 @@ def html_checker():
 
 
 @pytest.fixture
-def page(browser, live_server, html_checker):
-    context = browser.new_context(base_url=live_server.url, locale="en-GB")
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    page.html_checker = html_checker
-    page.last_document = None
-    errors = []
-    page.on(
-        "console",
-        lambda message: (
-            message.type == "error"
-            and "Failed to load resource" not in message.text
-            and errors.append(message.text)
-        ),
-    )
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on(
-        "response",
-        lambda response: (
-            response.request.resource_type == "document"
-            and setattr(page, "last_document", response)
-        ),
-    )
-    page.on(
-        "response",
-        lambda response: (
-            response.status >= 400
-            and response.request.resource_type != "document"
-            and errors.append(f"{response.status} {response.url}")
-        ),
-    )
-    yield page
-    context.close()
+def new_page(browser, live_server, html_checker):
+    """Opens pages in fresh browser contexts (one per person), watched for errors."""
+    contexts, errors = [], []
+
+    def open_page(locale: str = "en-GB", **options):
+        context = browser.new_context(base_url=live_server.url, locale=locale, **options)
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        page = context.new_page()
+        page.html_checker = html_checker
+        page.last_document = None
+        page.on(
+            "console",
+            lambda message: (
+                message.type == "error"
+                and "Failed to load resource" not in message.text
+                and errors.append(message.text)
+            ),
+        )
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.on(
+            "response",
+            lambda response: (
+                response.request.resource_type == "document"
+                and setattr(page, "last_document", response)
+            ),
+        )
+        page.on(
+            "response",
+            lambda response: (
+                response.status >= 400
+                and response.request.resource_type != "document"
+                and errors.append(f"{response.status} {response.url}")
+            ),
+        )
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
     assert errors == [], f"The browser reported errors: {errors}"
+
+
+@pytest.fixture
+def page(new_page):
+    return new_page()
 
 
 _axe = Axe()

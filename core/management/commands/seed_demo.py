@@ -16,6 +16,7 @@ class Command(BaseCommand):
         programmes = academy_demo.seed()
         cohorts = cohorts_demo.seed(programmes=programmes, people=people)
         scheduling_demo.seed(cohorts=cohorts, people=people)
+        academy_demo.seed_content(programmes=programmes, cohorts=cohorts, people=people)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {len(programmes)} programmes, {len(people)} people. "
