@@ -6,6 +6,9 @@ urlpatterns = [
     path("", include("core.urls")),
     path("accounts/", include("accounts.urls")),
     path("cohorts/", include("cohorts.urls")),
+    # Public /verify/ and /credentials/ pages, and /certificates/ and
+    # /cohorts/<id>/certificates/ for those who hold, sponsor or issue certificates.
+    path("", include("certificates.urls")),
     path("back-office/", admin.site.urls),
 ]
 

@@ -8,6 +8,8 @@ def _nav_for(user) -> list[tuple[str, str]]:
     if not user.is_authenticated:
         return items
     items.append(("core:dashboard", _("Dashboard")))
+    if user.is_facilitator or user.is_programme_admin:
+        items.append(("certificates:cohort-list", _("Certificates")))
     if user.is_programme_admin:
         items.append(("admin:index", _("Back office")))
     items.append(("accounts:profile", _("Your account")))

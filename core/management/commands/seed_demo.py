@@ -3,6 +3,7 @@ from django.db import transaction
 
 from academy import demo as academy_demo
 from accounts import demo as accounts_demo
+from certificates import demo as certificates_demo
 from cohorts import demo as cohorts_demo
 
 
@@ -14,6 +15,7 @@ class Command(BaseCommand):
         people = accounts_demo.seed()
         programmes = academy_demo.seed()
         cohorts_demo.seed(programmes=programmes, people=people)
+        certificates_demo.seed(programmes=programmes, people=people)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {len(programmes)} programmes, {len(people)} people. "
