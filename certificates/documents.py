@@ -39,6 +39,7 @@ def certificate_document(certificate: Certificate) -> CertificateDocument:
         "qr_code": qr_code_data_uri(url),
     }
     with translation.override(certificate.language or settings.LANGUAGE_CODE):
-        context["language"] = translation.get_language()
+        # BCP 47 as PDF readers expect it ("en-GB"), from Django's "en-gb".
+        context["language"] = translation.to_locale(translation.get_language()).replace("_", "-")
         html = render_to_string(f"certificates/designs/{design}.html", context)
     return CertificateDocument(html=html, design=design)
