@@ -202,6 +202,7 @@ def _render_succeeded(certificate_id: int, revision: int, content: bytes, *, not
     if (
         certificate is None
         or certificate.revision != revision
+        or certificate.rendered_revision >= revision
         or certificate.status in (Status.REVOKED, Status.FAILED)
     ):
         # Changed while rendering (re-issued, revoked): the newer request has its own
