@@ -23,15 +23,15 @@ def seed(*, programmes, people) -> list[Certificate]:
     # Imported here: only the demo and the worker load WeasyPrint.
     from .pdf import render_pdf
 
-    today = timezone.localdate()
-    ends_on = today - dt.timedelta(days=200)
+    last_year = timezone.localdate().year - 1
+    ends_on = dt.date(last_year, 7, 10)
     cohort, _ = Cohort.objects.update_or_create(
         programme=programmes["leadership-academy"],
         title=f"Leadership Academy {ends_on.year}: Spring cohort",
         defaults={
             "intake_year": ends_on.year,
             "status": Cohort.Status.COMPLETED,
-            "starts_on": ends_on - dt.timedelta(days=180),
+            "starts_on": dt.date(last_year, 2, 3),
             "ends_on": ends_on,
             "capacity": 24,
             "delivery_mode": Cohort.DeliveryMode.BLENDED,

@@ -148,8 +148,7 @@ class Certificate(models.Model):
         verbose_name_plural = _("certificates")
         constraints = [
             models.CheckConstraint(
-                condition=Q(status="revoked", revoked_at__isnull=False)
-                & ~Q(revocation_reason="")
+                condition=Q(status="revoked", revoked_at__isnull=False) & ~Q(revocation_reason="")
                 | ~Q(status="revoked") & Q(revoked_at__isnull=True, revocation_reason=""),
                 name="certificate_revoked_has_date_and_reason",
             ),
@@ -174,6 +173,9 @@ class Certificate(models.Model):
     def __str__(self):
         return f"{self.display_code} – {self.holder_name}"
 
+    def get_absolute_url(self):
+        return reverse("certificates:certificate-detail", kwargs={"pk": self.pk})
+
     @property
     def display_code(self) -> str:
         return code_display(self.code)
@@ -186,9 +188,6 @@ class Certificate(models.Model):
     @property
     def needs_render(self) -> bool:
         return self.rendered_revision < self.revision and self.status != self.Status.REVOKED
-
-    def get_absolute_url(self):
-        return reverse("certificates:certificate-detail", kwargs={"pk": self.pk})
 
     def get_verification_url(self):
         return reverse("certificates:verify-detail", kwargs={"code": self.display_code})

@@ -59,7 +59,5 @@ def _design(design: str) -> tuple[FontConfiguration, list[weasyprint.CSS]]:
 def render_pdf(html: str, *, design: str) -> bytes:
     """The PDF of `html` (from certificates.documents) in `design`."""
     font_config, stylesheets = _design(design)
-    document = weasyprint.HTML(
-        string=html, base_url=str(STATIC_DIR), url_fetcher=StaticFilesOnly()
-    )
+    document = weasyprint.HTML(string=html, base_url=str(STATIC_DIR), url_fetcher=StaticFilesOnly())
     return document.write_pdf(stylesheets=stylesheets, font_config=font_config, **PDF_OPTIONS)

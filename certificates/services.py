@@ -319,7 +319,10 @@ def certificate_reissue(*, certificate: Certificate, actor, note: str = "") -> C
     }
     if not changes:
         raise ApplicationError(
-            _("Nothing on this certificate has changed since it was issued, so there is nothing to re-issue.")  # noqa: E501
+            _(
+                "Nothing on this certificate has changed since it was issued, so there is "
+                "nothing to re-issue."
+            )
         )
     for field, value in snapshot.items():
         setattr(certificate, field, value)

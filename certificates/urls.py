@@ -26,7 +26,9 @@ urlpatterns = [
         views.OrganisationCertificateListView.as_view(),
         name="organisation-list",
     ),
-    path("certificates/<int:pk>/", views.CertificateDetailView.as_view(), name="certificate-detail"),
+    path(
+        "certificates/<int:pk>/", views.CertificateDetailView.as_view(), name="certificate-detail"
+    ),
     path(
         "certificates/<int:pk>/download/",
         views.CertificateDownloadView.as_view(),

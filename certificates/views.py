@@ -282,9 +282,7 @@ class ManagedCertificateMixin(LoginRequiredMixin):
 
     def get_certificate(self) -> Certificate:
         certificate = get_object_or_404(
-            Certificate.objects.select_related(
-                "enrolment__user", "enrolment__cohort__programme"
-            ),
+            Certificate.objects.select_related("enrolment__user", "enrolment__cohort__programme"),
             pk=self.kwargs["pk"],
         )
         if not permissions.can_manage_certificate(self.request.user, certificate):

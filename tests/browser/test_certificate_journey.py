@@ -134,4 +134,6 @@ def test_a_facilitator_issues_to_the_whole_cohort_and_watches_the_progress(
     expect(progress).to_contain_text("Finished.")
     assert_accessible(page)
     page.get_by_role("link", name="Show the updated list").click()
-    expect(page.get_by_text("Everyone who has completed this cohort has a certificate")).to_be_visible()
+    expect(
+        page.get_by_text("Everyone who has completed this cohort has a certificate")
+    ).to_be_visible()

@@ -12,7 +12,11 @@ from tests.factories.accounts import (
     SponsorFactory,
     UserFactory,
 )
-from tests.factories.certificates import FAKE_PDF, CompletedEnrolmentFactory, IssuedCertificateFactory
+from tests.factories.certificates import (
+    FAKE_PDF,
+    CompletedEnrolmentFactory,
+    IssuedCertificateFactory,
+)
 from tests.factories.cohorts import CohortFactory
 
 pytestmark = pytest.mark.django_db

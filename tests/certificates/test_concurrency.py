@@ -59,7 +59,9 @@ def test_issuing_one_enrolment_from_many_threads_makes_one_certificate(queued):
     assert queued == [("certificates.tasks.certificate_render", Certificate.objects.get().pk)]
 
 
-def test_rendering_one_certificate_in_many_workers_at_once_saves_one_pdf(queued, settings, tmp_path):
+def test_rendering_one_certificate_in_many_workers_at_once_saves_one_pdf(
+    queued, settings, tmp_path
+):
     settings.MEDIA_ROOT = tmp_path
     certificate = services.certificate_request_for_enrolment(enrolment=CompletedEnrolmentFactory())
     outcomes = []

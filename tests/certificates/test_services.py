@@ -78,7 +78,8 @@ def test_requesting_again_returns_the_same_certificate_and_queues_nothing(
     first = services.certificate_request_for_enrolment(enrolment=enrolment)
     with django_capture_on_commit_callbacks(execute=True):
         second = services.certificate_request_for_enrolment(enrolment=enrolment)
-    assert second.pk == first.pk and second.code == first.code
+    assert second.pk == first.pk
+    assert second.code == first.code
     assert queued == []
     assert Certificate.objects.count() == 1
 
@@ -135,9 +136,7 @@ def test_rendering_issues_the_certificate_stores_the_pdf_and_emails_it_to_the_ho
 
 
 def test_a_render_run_twice_renders_once_and_emails_once(django_capture_on_commit_callbacks):
-    certificate = services.certificate_request_for_enrolment(
-        enrolment=CompletedEnrolmentFactory()
-    )
+    certificate = services.certificate_request_for_enrolment(enrolment=CompletedEnrolmentFactory())
     with django_capture_on_commit_callbacks(execute=True):
         render(certificate)
     name = certificate.pdf.name
@@ -149,9 +148,7 @@ def test_a_render_run_twice_renders_once_and_emails_once(django_capture_on_commi
 
 
 def test_a_render_claimed_by_another_worker_is_left_to_it():
-    certificate = services.certificate_request_for_enrolment(
-        enrolment=CompletedEnrolmentFactory()
-    )
+    certificate = services.certificate_request_for_enrolment(enrolment=CompletedEnrolmentFactory())
     Certificate.objects.filter(pk=certificate.pk).update(
         render_claimed_until=timezone.now() + dt.timedelta(minutes=5)
     )
@@ -164,9 +161,7 @@ def test_a_failed_render_is_recorded_retried_by_the_sweep_and_reported_after_thr
 ):
     queued = []
     monkeypatch.setattr("core.tasks.async_task", lambda *args: queued.append(args))
-    certificate = services.certificate_request_for_enrolment(
-        enrolment=CompletedEnrolmentFactory()
-    )
+    certificate = services.certificate_request_for_enrolment(enrolment=CompletedEnrolmentFactory())
 
     assert render(certificate, failing_renderer) == "failed"
     assert certificate.status == Status.PENDING
@@ -196,9 +191,7 @@ def test_a_failed_render_is_recorded_retried_by_the_sweep_and_reported_after_thr
 
 
 def test_a_render_whose_worker_died_is_recorded_by_the_sweep_and_tried_again():
-    certificate = services.certificate_request_for_enrolment(
-        enrolment=CompletedEnrolmentFactory()
-    )
+    certificate = services.certificate_request_for_enrolment(enrolment=CompletedEnrolmentFactory())
     past = timezone.now() - dt.timedelta(minutes=10)
     Certificate.objects.filter(pk=certificate.pk).update(
         render_attempts=1, last_attempt_at=past, render_claimed_until=past
@@ -211,9 +204,7 @@ def test_a_render_whose_worker_died_is_recorded_by_the_sweep_and_tried_again():
 
 
 def test_a_render_task_lost_from_the_queue_is_queued_again_after_an_hour():
-    certificate = services.certificate_request_for_enrolment(
-        enrolment=CompletedEnrolmentFactory()
-    )
+    certificate = services.certificate_request_for_enrolment(enrolment=CompletedEnrolmentFactory())
     assert services.certificate_render_sweep() == 0
     Certificate.objects.filter(pk=certificate.pk).update(
         requested_at=timezone.now() - dt.timedelta(hours=2)
@@ -247,9 +238,11 @@ def test_reissuing_after_a_name_correction_keeps_the_code_and_records_the_change
     certificate.refresh_from_db()
     assert certificate.holder_name == "Siân Jones"
     assert certificate.status == Status.ISSUED  # still valid while the new PDF is made
-    assert certificate.revision == 2 and certificate.rendered_revision == 1
+    assert certificate.revision == 2
+    assert certificate.rendered_revision == 1
     event = certificate.events.get(kind=Kind.REISSUE_REQUESTED)
-    assert event.actor == admin and event.note == "Typo"
+    assert event.actor == admin
+    assert event.note == "Typo"
     assert event.details["changes"]["holder_name"] == ["Sian Jonse", "Siân Jones"]
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -331,7 +324,8 @@ def test_an_admin_reinstates_a_revoked_certificate_with_its_own_record(
         )
     certificate.refresh_from_db()
     assert certificate.status == Status.ISSUED
-    assert certificate.revoked_at is None and certificate.revocation_reason == ""
+    assert certificate.revoked_at is None
+    assert certificate.revocation_reason == ""
     assert kinds(certificate)[-2:] == [Kind.REVOKED, Kind.REINSTATED]
     assert certificate.events.last().actor == admin
     assert "valid again" in mail.outbox[-1].subject
@@ -365,7 +359,8 @@ def test_a_whole_cohort_run_issues_to_everyone_completed_without_one_and_counts_
         services.certificate_batch_prepare(batch_id=batch.pk)
     batch.refresh_from_db()
     assert (batch.total, batch.already_count, batch.done_count) == (2, 1, 0)
-    assert batch.prepared_at is not None and not batch.is_finished
+    assert batch.prepared_at is not None
+    assert not batch.is_finished
     assert len(renders) == 2
 
     for certificate in Certificate.objects.filter(batch=batch):

@@ -96,9 +96,10 @@ def test_the_same_page_as_json(client):
     certificate = IssuedCertificateFactory()
     json_url = reverse("certificates:verify-detail-json", kwargs={"code": certificate.display_code})
     data = client.get(json_url).json()
-    assert data == client.get(
-        verify_url(certificate.display_code), HTTP_ACCEPT="application/json"
-    ).json()
+    assert (
+        data
+        == client.get(verify_url(certificate.display_code), HTTP_ACCEPT="application/json").json()
+    )
     assert data["status"] == "valid"
     assert data["holder_name"] == certificate.holder_name
     assert data["completed_on"] == certificate.completed_on.isoformat()
