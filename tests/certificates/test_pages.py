@@ -207,3 +207,17 @@ def test_the_detail_page_offers_a_reissue_when_the_name_changed(
     html = response.content.decode()
     assert "The code stays the same" in html
     assert "holder_name: Sian Jonse → Siân Jones" in html
+
+
+def test_the_back_office_shows_certificates_with_their_history(client):
+    certificate = IssuedCertificateFactory()
+    client.force_login(AdminFactory())
+    changelist = client.get(reverse("admin:certificates_certificate_changelist"))
+    assert certificate.display_code in changelist.content.decode()
+    change = client.get(
+        reverse("admin:certificates_certificate_change", args=[certificate.pk])
+    ).content.decode()
+    assert "Requested" in change
+    assert "Issued" in change
+    batches = client.get(reverse("admin:certificates_certificatebatch_changelist"))
+    assert batches.status_code == 200
