@@ -219,6 +219,28 @@ def bare_weasyprint(cohort) -> tuple[float, float]:
     return time.perf_counter() - start, warm_up
 
 
+def services_in_process(cohort) -> float:
+    """Seconds to re-render the 200 certificates by calling the render service in a loop:
+    WeasyPrint plus the HTML, QR code, database and storage work, without the queue."""
+    from django.db.models import F
+
+    from certificates import services
+    from certificates.models import Certificate
+    from certificates.pdf import render_pdf
+
+    certificates = Certificate.objects.filter(enrolment__cohort=cohort)
+    certificates.update(revision=F("revision") + 1, render_attempts=0)
+    ids = list(certificates.values_list("pk", flat=True))
+    start = time.perf_counter()
+    for certificate_id in ids:
+        outcome = services.certificate_render(
+            certificate_id=certificate_id, renderer=render_pdf, notify_holder=False
+        )
+        if outcome != "re-issued":
+            raise SystemExit(f"Certificate {certificate_id} was not re-rendered: {outcome}")
+    return time.perf_counter() - start
+
+
 def machine() -> str:
     import django
     import weasyprint
@@ -261,6 +283,7 @@ def main():
 
         worker = through_the_worker(cohort, env, Path(folder) / "mail")
         bare, warm_up = bare_weasyprint(cohort)
+        in_process = services_in_process(cohort)
 
         processes = f"{args.workers} worker process{'es' if args.workers > 1 else ''}"
         rate = COHORT_SIZE / worker["emailed"]
@@ -281,8 +304,13 @@ def main():
             f"Bare WeasyPrint loop, 1 process, same HTML: {bare:6.1f} s "
             f"{bare_rate:6.1f} certificates/s (first render {warm_up:.1f} s, not counted)"
         )
+        print(
+            f"Render service in a loop, 1 process:        {in_process:6.1f} s "
+            f"{COHORT_SIZE / in_process:6.1f} certificates/s (no queue, no e-mail)"
+        )
         print(f"Ratio, worker (click to last e-mail) / bare loop: {rate / bare_rate:.2f}")
         print(f"Ratio, worker (first to last PDF) / bare loop:    {steady_rate / bare_rate:.2f}")
+        print(f"Ratio, render service in a loop / bare loop:      {bare / in_process:.2f}")
 
 
 if __name__ == "__main__":
