@@ -92,3 +92,22 @@ def test_rendering_cannot_reach_the_network_or_files_outside_static():
     for url in ("https://example.org/x.css", "file:///etc/passwd"):
         with pytest.raises(ValueError, match="disallowed|only use static"):
             fetcher.fetch(url)
+
+
+def test_the_web_process_never_loads_weasyprint():
+    """Every URL's view and the services load without WeasyPrint; only the worker does."""
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
+    code = (
+        "import django, sys; django.setup(); "
+        "from django.urls import get_resolver; get_resolver().url_patterns; "
+        "import certificates.views, certificates.services, certificates.tasks, core.views; "
+        "sys.exit('weasyprint' in sys.modules)"
+    )
+    result = subprocess.run(  # noqa: S603 - our own interpreter and code
+        [sys.executable, "-c", code], cwd=settings.BASE_DIR, capture_output=True, check=False
+    )
+    assert result.returncode == 0, result.stderr.decode()[-2000:]
