@@ -29,7 +29,7 @@ def world():
     cohort = CohortFactory(capacity=10)
     facilitator = FacilitatorFactory()
     cohort.facilitators.add(facilitator)
-    holder = UserFactory(organisation=afonwen)
+    holder = UserFactory(organisation=afonwen, full_name="Ceri Williams")
     certificate = IssuedCertificateFactory(
         enrolment=CompletedEnrolmentFactory(cohort=cohort, user=holder)
     )
