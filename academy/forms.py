@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from certificates.pdf_designs import available_designs
+
 from .models import Material, Module, Programme
 from .uploads import allowed_types_sentence, max_upload_bytes
 
@@ -124,6 +126,17 @@ class MaterialForm(forms.Form):
 
 
 class ProgrammeForm(forms.ModelForm):
+    certificate_design = forms.ChoiceField(
+        label=_("Certificate design"),
+        help_text=_("The layout and colours of this programme's certificates."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["certificate_design"].choices = [
+            (name, name.replace("-", " ").capitalize()) for name in sorted(available_designs())
+        ]
+
     class Meta:
         model = Programme
         fields = [

@@ -10,6 +10,9 @@ urlpatterns = [
     path("manage/programmes/", include("academy.manage_urls")),
     path("manage/", include("accounts.manage_urls")),
     path("", include("scheduling.urls")),
+    # Public /verify/ and /credentials/ pages, and /certificates/ and
+    # /cohorts/<id>/certificates/ for those who hold, sponsor or issue certificates.
+    path("", include("certificates.urls")),
     path("back-office/", admin.site.urls),
 ]
 

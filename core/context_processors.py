@@ -12,6 +12,8 @@ def _nav_for(user) -> list[tuple[str, str]]:
     items.append(("academy:course-list", _("Your courses")))
     if user.is_programme_admin or user.is_facilitator:
         items.append(("academy:content-list", _("Course content")))
+    if user.is_facilitator or user.is_programme_admin:
+        items.append(("certificates:cohort-list", _("Certificates")))
     if user.is_programme_admin:
         items += [
             ("academy-manage:programme-list", _("Manage programmes")),

@@ -12,6 +12,7 @@ from django_q.status import Stat
 
 from accounts.services import user_set_language
 from accounts.views import set_language_cookie
+from certificates.selectors import certificate_list_for_holder
 from cohorts.selectors import (
     cohort_list_facilitated,
     enrolment_list_for_organisation,
@@ -30,6 +31,7 @@ class DashboardView(LoginRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context["enrolments"] = enrolment_list_for_user(user)
         context["next_session"] = session_next_for_person(user)
+        context["holder_certificates"] = certificate_list_for_holder(user)
         if user.is_facilitator or user.is_programme_admin:
             context["facilitated_cohorts"] = cohort_list_facilitated(user)
         if user.is_sponsor:

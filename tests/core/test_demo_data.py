@@ -2,6 +2,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from academy.models import Programme
 from cohorts.models import Cohort, Enrolment
@@ -42,10 +43,11 @@ def test_demo_people_are_where_the_readme_says(demo):
         "empowering-women-in-a-digital-world",
     }
     participant = User.objects.get(email="participant@example.org")
-    assert participant.enrolments.get().cohort.status == Cohort.Status.RUNNING
+    current = participant.enrolments.get(status=Enrolment.Status.ACTIVE)
+    assert current.cohort.status == Cohort.Status.RUNNING
     participant2 = User.objects.get(email="participant2@example.org")
     assert participant2.organisation != participant.organisation
-    assert participant2.enrolments.get().cohort != participant.enrolments.get().cohort
+    assert participant2.enrolments.get().cohort != current.cohort
     sponsor = User.objects.get(email="sponsor@example.org")
     assert sponsor.organisation == participant.organisation
 
@@ -59,6 +61,17 @@ def test_every_demo_account_signs_in_through_the_form_and_sees_its_own_page(
     )
     assert response.redirect_chain[-1][0] == reverse("core:dashboard")
     assert expected in response.content.decode()
+
+
+def test_the_demo_participant_holds_an_issued_certificate_from_last_years_cohort(demo):
+    from certificates.models import Certificate
+
+    certificate = Certificate.objects.get(enrolment__user__email="participant@example.org")
+    assert certificate.status == Certificate.Status.ISSUED
+    assert certificate.pdf.name
+    assert certificate.enrolment.cohort.status == Cohort.Status.COMPLETED
+    assert certificate.enrolment.cohort.ends_on.year == timezone.localdate().year - 1
+    assert certificate.programme_name == "Leadership Academy"
 
 
 def test_only_the_admin_sees_the_back_office_link(client, demo):

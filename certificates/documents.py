@@ -1,0 +1,45 @@
+"""The HTML a certificate's PDF is made from: its design, wording and QR code.
+
+Plain Django templating, safe to import anywhere; certificates.pdf turns the result
+into a PDF in the task worker.
+"""
+
+from dataclasses import dataclass
+
+import segno
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from .models import Certificate
+from .pdf_designs import design_for
+
+
+@dataclass(frozen=True)
+class CertificateDocument:
+    html: str
+    design: str
+
+
+def qr_code_data_uri(url: str) -> str:
+    """An SVG QR code for `url`, sharp at any size when printed."""
+    return segno.make(url, error="m").svg_data_uri(dark="#000", light="#fff", border=2)
+
+
+def certificate_document(certificate: Certificate) -> CertificateDocument:
+    """The HTML of `certificate` as it stands, in the holder's language."""
+    design = design_for(certificate.design)
+    url = certificate.get_public_verification_url()
+    context = {
+        "certificate": certificate,
+        "design": design,
+        "issuer_name": settings.CERTIFICATE_ISSUER_NAME,
+        "verification_url": url,
+        "verification_page": f"{settings.SITE_URL}/verify/",
+        "qr_code": qr_code_data_uri(url),
+    }
+    with translation.override(certificate.language or settings.LANGUAGE_CODE):
+        # BCP 47 as PDF readers expect it ("en-GB"), from Django's "en-gb".
+        context["language"] = translation.to_locale(translation.get_language()).replace("_", "-")
+        html = render_to_string(f"certificates/designs/{design}.html", context)
+    return CertificateDocument(html=html, design=design)

@@ -1,0 +1,89 @@
+"""Background work for certificates. Each task takes IDs and is safe to run twice."""
+
+from django.core.files.storage import default_storage
+
+from core.emails import send_templated_email
+
+from . import services
+from .models import Certificate
+
+
+def certificate_render(certificate_id: int) -> str:
+    # Imported here, not at the top: the web process queues this task by name and
+    # never loads WeasyPrint. A worker imports it on its first certificate and keeps it.
+    from .pdf import render_pdf
+
+    return services.certificate_render(certificate_id=certificate_id, renderer=render_pdf)
+
+
+def certificate_render_sweep() -> int:
+    return services.certificate_render_sweep()
+
+
+def certificate_batch_prepare(batch_id: int) -> int:
+    return services.certificate_batch_prepare(batch_id=batch_id).total
+
+
+def _holder_certificate(certificate_id: int, status: str) -> Certificate | None:
+    return (
+        Certificate.objects.select_related("enrolment__user")
+        .filter(pk=certificate_id, status=status)
+        .first()
+    )
+
+
+def certificate_email_issued(certificate_id: int) -> None:
+    """E-mail the holder the PDF of the latest revision, once per revision."""
+    certificate = _holder_certificate(certificate_id, Certificate.Status.ISSUED)
+    if certificate is None or certificate.emailed_revision >= certificate.rendered_revision:
+        return
+    revision = certificate.rendered_revision
+    # Marked first, so two workers running this task send one e-mail between them.
+    claimed = Certificate.objects.filter(
+        pk=certificate.pk, emailed_revision=certificate.emailed_revision
+    ).update(emailed_revision=revision)
+    if not claimed:
+        return
+    holder = certificate.enrolment.user
+    try:
+        with default_storage.open(certificate.pdf.name, "rb") as pdf:
+            content = pdf.read()
+        send_templated_email(
+            to=holder.email,
+            template="certificate_issued",
+            context={"certificate": certificate, "user": holder, "updated": revision > 1},
+            language=holder.preferred_language,
+            attachments=[(_file_name(certificate), content, "application/pdf")],
+        )
+    except Exception:
+        # Not sent: unmark it so that the task's retry sends it.
+        Certificate.objects.filter(pk=certificate.pk, emailed_revision=revision).update(
+            emailed_revision=certificate.emailed_revision
+        )
+        raise
+
+
+def _file_name(certificate: Certificate) -> str:
+    return f"certificate-{certificate.display_code}.pdf"
+
+
+def certificate_email_revoked(certificate_id: int) -> None:
+    certificate = _holder_certificate(certificate_id, Certificate.Status.REVOKED)
+    if certificate is not None:
+        _send_status_email(certificate, "certificate_revoked")
+
+
+def certificate_email_reinstated(certificate_id: int) -> None:
+    certificate = _holder_certificate(certificate_id, Certificate.Status.ISSUED)
+    if certificate is not None:
+        _send_status_email(certificate, "certificate_reinstated")
+
+
+def _send_status_email(certificate: Certificate, template: str) -> None:
+    holder = certificate.enrolment.user
+    send_templated_email(
+        to=holder.email,
+        template=template,
+        context={"certificate": certificate, "user": holder},
+        language=holder.preferred_language,
+    )
