@@ -239,6 +239,14 @@ AUTH_PASSWORD_VALIDATORS = [
 # How long an e-mail confirmation or password reset link stays valid.
 PASSWORD_RESET_TIMEOUT = env_int("ACCOUNT_LINK_HOURS", 72, minimum=1) * 3600
 
+# --- Applications and nominations -------------------------------------------------
+# Days an offered place is held for the applicant to confirm before it passes on.
+APPLICATION_OFFER_DAYS = env_int("APPLICATION_OFFER_DAYS", 5, minimum=1)
+# Days a nomination or recommendation invitation can be used.
+NOMINATION_INVITATION_DAYS = env_int("NOMINATION_INVITATION_DAYS", 14, minimum=1)
+# Days equality monitoring answers are kept before they are deleted.
+EQUALITY_MONITORING_RETENTION_DAYS = env_int("EQUALITY_MONITORING_RETENTION_DAYS", 730, minimum=30)
+
 # --- E-mail --------------------------------------------------------------------------
 EMAIL_HOST = env_str("EMAIL_HOST")
 EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH")

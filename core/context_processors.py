@@ -8,6 +8,10 @@ def _nav_for(user) -> list[tuple[str, str]]:
     if not user.is_authenticated:
         return items
     items.append(("core:dashboard", _("Dashboard")))
+    items.append(("cohorts:application-list-mine", _("My applications")))
+    if user.is_sponsor:
+        items.append(("cohorts:application-list-organisation", _("Your organisation")))
+        items.append(("cohorts:nomination-list", _("Nominations")))
     if user.is_programme_admin:
         items.append(("admin:index", _("Back office")))
     items.append(("accounts:profile", _("Your account")))

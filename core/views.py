@@ -13,6 +13,7 @@ from django_q.status import Stat
 from accounts.services import user_set_language
 from accounts.views import set_language_cookie
 from cohorts.selectors import (
+    application_list_needing_attention,
     cohort_list_facilitated,
     enrolment_list_for_organisation,
     enrolment_list_for_user,
@@ -28,6 +29,7 @@ class DashboardView(LoginRequiredMixin, TemplateView):
         user = self.request.user
         context = super().get_context_data(**kwargs)
         context["enrolments"] = enrolment_list_for_user(user)
+        context.update(application_list_needing_attention(user))
         if user.is_facilitator or user.is_programme_admin:
             context["facilitated_cohorts"] = cohort_list_facilitated(user)
         if user.is_sponsor:
