@@ -609,6 +609,8 @@ def application_review_without_endorsement(
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the application goes ahead without it.")})
     application = _lock_application(application.pk)
+    if application.state != State.AWAITING_SPONSOR:
+        raise ApplicationError(_("This application is not waiting for its sponsor."))
     event = _move(
         application, State.IN_REVIEW, actor=actor, actor_kind=Actor.REVIEWER, reason=reason
     )
@@ -622,7 +624,11 @@ def application_review_without_endorsement(
 
 @transaction.atomic
 def application_start_review(*, application: Application, actor: User) -> Application:
+    """Mark a submitted application as being reviewed (one waiting for its sponsor needs
+    `application_review_without_endorsement`, with a reason)."""
     application = _lock_application(application.pk)
+    if application.state == State.AWAITING_SPONSOR:
+        raise ApplicationError(_("This application is waiting for its sponsor's approval."))
     event = _move(application, State.IN_REVIEW, actor=actor, actor_kind=Actor.REVIEWER)
     application.save(update_fields=["state"])
     _notify([event])
