@@ -91,7 +91,7 @@ def decision_choices(targets: set[str], from_state: str) -> list[tuple[str, str]
         if state in targets:
             label = DECISION_LABELS[decision]
             if decision == "review" and from_state == State.AWAITING_SPONSOR:
-                label = _("Review it without the sponsor's approval")
+                label = _("Review it without the sponsor’s approval")
             if decision == "accept" and from_state == State.WAITLISTED:
                 label = _("Offer a place now")
             choices.append((decision, label))

@@ -87,6 +87,7 @@ class _Places:
                 .values_list("organisation_id", "n")
             )
         )
+        self.freed = 0  # places given back while the lock is held
         self.held = Counter()
         offers = (
             Application.objects.filter(
@@ -155,6 +156,7 @@ class _Places:
 
     def release(self, *, organisation_id: int | None, reserved: bool) -> None:
         self.cohort.places_taken -= 1
+        self.freed += 1
         if organisation_id is not None:
             self.held[organisation_id] -= 1
             if reserved:
@@ -286,10 +288,16 @@ def _leave(
     return event
 
 
-def _offer_waitlist(places: _Places) -> list[ApplicationEvent]:
-    """Give free places to the waitlist in order, skipping people who may not take one."""
+def _offer_waitlist(places: _Places, *, limit: int | None = None) -> list[ApplicationEvent]:
+    """Offer places to the waitlist in order, skipping people who may not take one.
+
+    By default only as many offers as places were just freed: a reviewer may have put
+    people on the waitlist while places were free, and that choice stands until a place
+    is given back. A `limit` (a programme admin adding places) overrides that.
+    """
     cohort = places.cohort
-    if cohort.status not in WAITLIST_LIVE_STATUSES:
+    limit = places.freed if limit is None else limit
+    if cohort.status not in WAITLIST_LIVE_STATUSES or limit <= 0:
         return []
     events = []
     waiting = (
@@ -298,7 +306,7 @@ def _offer_waitlist(places: _Places) -> list[ApplicationEvent]:
         .order_by("waitlist_position")
     )
     for application in waiting:
-        if cohort.capacity is None or cohort.places_taken >= cohort.capacity:
+        if len(events) >= limit or cohort.places_taken >= (cohort.capacity or 0):
             break
         kind = places.place_for(
             organisation_id=application.organisation_id,
@@ -875,7 +883,7 @@ def cohort_offer_free_places(*, cohort: Cohort) -> int:
     """
     cohort = _lock_cohort(cohort.pk)
     places = _Places(cohort)
-    events = _offer_waitlist(places)
+    events = _offer_waitlist(places, limit=cohort.capacity or 0)
     places.save()
     _notify(events)
     return len(events)
