@@ -92,13 +92,67 @@ class CohortAdmin(admin.ModelAdmin):
         services.cohort_offer_free_places(cohort=form.instance)
 
 
+class EnrolmentAddForm(forms.ModelForm):
+    """A place given directly: through the service, so it counts against capacity."""
+
+    class Meta:
+        model = Enrolment
+        fields = ["cohort", "user"]
+
+    def clean(self):
+        cleaned = super().clean()
+        cohort, user = cleaned.get("cohort"), cleaned.get("user")
+        if cohort and user:
+            # A friendly check first; the service decides under the cohort's lock.
+            if Enrolment.objects.filter(cohort=cohort, user=user).exists():
+                raise forms.ValidationError(_("This person already has a place on this cohort."))
+            if cohort.places_left == 0:
+                raise forms.ValidationError(_("This cohort has no places left."))
+        return cleaned
+
+    def save(self, commit=True):
+        self.instance = services.enrolment_create(
+            cohort=self.cleaned_data["cohort"], user=self.cleaned_data["user"]
+        )
+        return self.instance
+
+    def save_m2m(self):
+        """Nothing many-to-many: the admin calls this after saving."""
+
+
 @admin.register(Enrolment)
 class EnrolmentAdmin(admin.ModelAdmin):
+    """Places are changed through the services: adding goes through `enrolment_create`,
+    withdrawing through the action, so the cohort's count of places stays right."""
+
     list_display = ["user", "cohort", "status", "organisation", "enrolled_at", "completed_on"]
     list_filter = ["status", "cohort__programme"]
     search_fields = ["user__email", "user__full_name", "cohort__title"]
     raw_id_fields = ["user", "cohort"]
-    readonly_fields = ["organisation"]
+    actions = ["withdraw"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = EnrolmentAddForm
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["cohort", "user"]
+        return super().get_fields(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        return [field.name for field in Enrolment._meta.fields]
+
+    @admin.action(description=_("Withdraw from the cohort (the place goes to the waitlist)"))
+    def withdraw(self, request, queryset):
+        withdrawn = 0
+        for enrolment in queryset.filter(status=Enrolment.Status.ACTIVE):
+            services.enrolment_withdraw(enrolment=enrolment, actor=request.user)
+            withdrawn += 1
+        self.message_user(request, _("%(count)s withdrawn.") % {"count": withdrawn})
 
 
 class QuestionInline(admin.StackedInline):

@@ -126,9 +126,7 @@ class BulkDecisionForm(forms.Form):
         queryset=Application.objects.none(),
         error_messages={"required": _("Select at least one application.")},
     )
-    decision = forms.ChoiceField(
-        label=_("Decision"), choices=BULK_DECISIONS
-    )
+    decision = forms.ChoiceField(label=_("Decision"), choices=BULK_DECISIONS)
     reason = forms.CharField(
         label=_("Reason"),
         required=False,
