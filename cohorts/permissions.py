@@ -86,13 +86,8 @@ def can_review_application(user, application: Application) -> bool:
     return application.state != State.DRAFT and can_manage_cohort(user, application.cohort)
 
 
-def can_decide_application(user, application: Application) -> bool:
-    return can_review_application(user, application) and bool(
-        workflow.targets(application.state, workflow.Actor.REVIEWER)
-    )
-
-
 def applications_reviewable_by(user) -> QuerySet[Application]:
+    """The queryset form of `can_review_application`."""
     return Application.objects.filter(cohort__in=cohorts_managed_by(user)).exclude(
         state=State.DRAFT
     )

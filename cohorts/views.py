@@ -4,7 +4,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, QueryDict
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -376,10 +376,8 @@ class ApplicationBulkDecideView(_ReviewerMixin, View):
             outcome_text = _bulk_summary(result)
         else:
             outcome_text = " ".join(error for errors in form.errors.values() for error in errors)
-        # The queue's filters and page travel with the form, so the answer shows the same list.
-        queue_query = QueryDict(request.POST.get("query", ""))
         if request.htmx:
-            context = _queue_context(request, cohort, queue_query, outcome=outcome_text)
+            context = _queue_context(request, cohort, request.GET, outcome=outcome_text)
             return _fragments(
                 request,
                 ApplicationQueueView.template_name,
@@ -388,7 +386,7 @@ class ApplicationBulkDecideView(_ReviewerMixin, View):
             )
         (messages.success if form.is_valid() else messages.error)(request, outcome_text)
         queue_url = reverse("cohorts:application-queue", kwargs={"pk": cohort.pk})
-        return redirect(f"{queue_url}?{queue_query.urlencode()}")
+        return redirect(f"{queue_url}?{request.GET.urlencode()}")
 
 
 def _bulk_summary(result: services.BulkOutcome) -> str:

@@ -101,6 +101,9 @@ def test_filters_and_sorting(client, cohort, facilitator):
     assert names("?sort=name") == ["Adam Brown", "Rita Ray", "Zoe Able"]
     assert names("?sort=newest") == ["Rita Ray", "Adam Brown", "Zoe Able"]
     assert names("?status=nonsense") == ["Zoe Able", "Adam Brown", "Rita Ray"]
+    waiting = make_application(cohort=cohort, state=State.WAITLISTED)
+    html = client.get(_queue(cohort, "?sort=waitlist")).content.decode()
+    assert html.index(waiting.applicant.full_name) < html.index("Zoe Able")
 
 
 def test_filtering_with_htmx_answers_only_the_results(client, cohort, facilitator):
@@ -197,12 +200,11 @@ def test_bulk_decisions_fill_places_then_the_waitlist_and_report_refusals(client
     rejected = make_application(cohort=cohort, state=State.REJECTED)
     client.force_login(facilitator)
     response = client.post(
-        _bulk(cohort),
+        _bulk(cohort) + "?status=to-decide",
         {
             "applications": [a.pk for a in [*waiting, rejected]],
             "decision": "accept",
             "reason": "",
-            "query": "status=to-decide",
         },
         follow=True,
     )
@@ -220,7 +222,7 @@ def test_bulk_decisions_with_htmx_answer_the_results_with_the_outcome(client, co
     client.force_login(facilitator)
     response = client.post(
         _bulk(cohort),
-        {"applications": [a.pk for a in applications], "decision": "review", "query": ""},
+        {"applications": [a.pk for a in applications], "decision": "review"},
         **HTMX,
     )
     html = response.content.decode()
