@@ -259,6 +259,16 @@ def _leave(
     """Move to a final state, giving back the place it held (if any)."""
     had_place = application.state in workflow.HAS_PLACE
     was_enrolled = application.state == State.ENROLLED
+    if (
+        was_enrolled
+        and Enrolment.objects.filter(
+            cohort_id=application.cohort_id,
+            user_id=application.applicant_id,
+            status=Enrolment.Status.COMPLETED,
+        ).exists()
+    ):
+        # The certificate and its record stay as they are.
+        raise ApplicationError(_("This participant has completed the programme."))
     event = _move(application, to_state, actor=actor, actor_kind=actor_kind, reason=reason)
     if had_place:
         places.release(
@@ -267,10 +277,10 @@ def _leave(
         )
     if was_enrolled:
         Enrolment.objects.filter(
-            cohort_id=application.cohort_id, user_id=application.applicant_id
-        ).exclude(status=Enrolment.Status.WITHDRAWN).update(
-            status=Enrolment.Status.WITHDRAWN, withdrawn_at=timezone.now(), completed_on=None
-        )
+            cohort_id=application.cohort_id,
+            user_id=application.applicant_id,
+            status=Enrolment.Status.ACTIVE,
+        ).update(status=Enrolment.Status.WITHDRAWN, withdrawn_at=timezone.now())
     application.holds_reserved_place = False
     application.waitlist_position = None
     application.offer_expires_at = None
@@ -381,9 +391,8 @@ def enrolment_withdraw(*, enrolment: Enrolment, actor: User | None, reason: str 
     )
     places = _Places(cohort)
     if application is not None:
-        actor_kind = (
-            Actor.APPLICANT if actor and actor.pk == application.applicant_id else (Actor.REVIEWER)
-        )
+        is_applicant = actor is not None and actor.pk == application.applicant_id
+        actor_kind = Actor.APPLICANT if is_applicant else Actor.REVIEWER
         events = [
             _leave(
                 application,

@@ -319,3 +319,16 @@ def test_a_bigger_cohort_offers_its_new_places_to_the_waitlist(admin_client):
     assert services.cohort_offer_free_places(cohort=cohort) == 1
     waiting.refresh_from_db()
     assert waiting.state == State.ACCEPTED
+
+
+def test_a_participant_who_completed_cannot_be_withdrawn():
+    cohort = CohortFactory(capacity=1)
+    enrolled = make_application(cohort=cohort, state=State.ENROLLED)
+    Enrolment.objects.filter(user=enrolled.applicant).update(
+        status=Enrolment.Status.COMPLETED, completed_on=timezone.localdate()
+    )
+    with pytest.raises(ApplicationError, match="completed"):
+        services.application_withdraw(application=enrolled, actor=enrolled.applicant)
+    enrolled.refresh_from_db()
+    assert enrolled.state == State.ENROLLED
+    assert_places_add_up(cohort)
