@@ -290,3 +290,57 @@ def _question_label(name: str) -> str:
         "disability": _("Do you consider yourself to have a disability?"),
         "caring": _("Do you look after someone, or have children under 16 living with you?"),
     }[name]
+
+
+class QuestionSetForm(forms.Form):
+    introduction = forms.CharField(
+        label=_("Introduction"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Shown above the questions. Markdown is allowed."),
+    )
+    asks_equality_monitoring = forms.BooleanField(
+        label=_("Ask the optional equality monitoring questions after submission"),
+        required=False,
+        help_text=_(
+            "For positive-action programmes. Answers are kept apart and never shown to reviewers."
+        ),
+    )
+
+
+class QuestionForm(forms.Form):
+    id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    text = forms.CharField(
+        label=_("Question"),
+        max_length=300,
+        required=False,
+        help_text=_("Leave empty to add nothing."),
+    )
+    help_text = forms.CharField(label=_("Hint"), max_length=300, required=False)
+    kind = forms.ChoiceField(label=_("Kind of answer"), choices=Question.Kind.choices)
+    choices = forms.CharField(
+        label=_("Options"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("For a choice of options: one option a line."),
+    )
+    required = forms.BooleanField(label=_("An answer is required"), required=False)
+    is_active = forms.BooleanField(label=_("Asked on new applications"), required=False)
+    delete = forms.BooleanField(
+        label=_("Remove this question"),
+        required=False,
+        help_text=_("Only for a question nobody has answered yet."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            cleaned.get("text")
+            and cleaned.get("kind") == Question.Kind.CHOICE
+            and not (cleaned.get("choices") or "").strip()
+        ):
+            self.add_error("choices", _("Give the options, one a line."))
+        return cleaned
+
+
+QuestionFormSet = forms.formset_factory(QuestionForm, extra=2, max_num=50, validate_max=True)

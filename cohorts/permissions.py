@@ -153,6 +153,11 @@ def can_manage_nomination(user, nomination: Nomination) -> bool:
     )
 
 
+def can_edit_question_sets(user) -> bool:
+    """Application questions belong to the programme: programme admins edit them."""
+    return _active(user) and user.is_programme_admin
+
+
 # --- Everyone --------------------------------------------------------------------------
 
 

@@ -277,3 +277,14 @@ def application_list_needing_attention(user) -> dict:
             organisation_id=user.organisation_id, state=Application.State.AWAITING_SPONSOR
         ).count()
     return context
+
+
+def programme_list_with_question_counts():
+    """Every programme with `questions_asked`: its active application questions."""
+    from academy.models import Programme
+
+    return Programme.objects.annotate(
+        questions_asked=Count(
+            "question_set__questions", filter=Q(question_set__questions__is_active=True)
+        )
+    ).order_by("name")

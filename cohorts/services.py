@@ -47,6 +47,7 @@ from .models import (
     EqualityResponse,
     Nomination,
     Question,
+    QuestionSet,
 )
 from .workflow import Actor
 
@@ -1204,3 +1205,64 @@ def equality_responses_purge() -> int:
     # ago, they are not needed either.
     EqualityReceipt.objects.filter(cohort__ends_on__lt=cutoff).delete()
     return deleted
+
+
+# --- Question sets -------------------------------------------------------------------
+
+
+@transaction.atomic
+def question_set_save(
+    *,
+    programme,
+    introduction: str,
+    asks_equality_monitoring: bool,
+    questions: list[dict],
+) -> QuestionSet:
+    """Save a programme's application questions, in the order given.
+
+    Each item of `questions` has `id` (None for a new question), `text`, `help_text`,
+    `kind`, `choices`, `required`, `is_active` and `delete`. A question with answers
+    cannot be deleted (retire it instead: it is no longer asked, its answers stay).
+    """
+    question_set, _created = QuestionSet.objects.select_for_update().get_or_create(
+        programme=programme
+    )
+    question_set.introduction = introduction.strip()
+    question_set.asks_equality_monitoring = asks_equality_monitoring
+    question_set.save(update_fields=["introduction", "asks_equality_monitoring"])
+    existing = {question.pk: question for question in question_set.questions.all()}
+    answered = set(
+        ApplicationAnswer.objects.filter(question__question_set=question_set).values_list(
+            "question_id", flat=True
+        )
+    )
+    position = 0
+    for item in questions:
+        question = existing.get(item.get("id")) if item.get("id") else None
+        if item.get("id") and question is None:
+            raise ApplicationError(_("A question on the form is not part of this programme."))
+        if item.get("delete"):
+            if question is None:
+                continue
+            if question.pk in answered:
+                raise ApplicationError(
+                    _("“%(text)s” has answers, so it cannot be removed: stop asking it instead.")
+                    % {"text": question.text}
+                )
+            question.delete()
+            continue
+        if not (item.get("text") or "").strip():
+            continue
+        if item["kind"] == Question.Kind.CHOICE and not (item.get("choices") or "").strip():
+            raise ValidationError(_("“%(text)s” needs its options.") % {"text": item["text"]})
+        question = question or Question(question_set=question_set)
+        question.position = position
+        question.text = item["text"].strip()
+        question.help_text = (item.get("help_text") or "").strip()
+        question.kind = item["kind"]
+        question.choices = (item.get("choices") or "").strip()
+        question.required = bool(item.get("required"))
+        question.is_active = bool(item.get("is_active"))
+        question.save()
+        position += 1
+    return question_set

@@ -71,6 +71,13 @@ urlpatterns = [
         views.NominationCancelView.as_view(),
         name="nomination-cancel",
     ),
+    # Programme admins
+    path("programmes/questions/", views.QuestionSetListView.as_view(), name="question-set-list"),
+    path(
+        "programmes/<slug:slug>/questions/",
+        views.QuestionSetEditView.as_view(),
+        name="question-set-edit",
+    ),
     # Everyone
     path("invitations/<str:token>/", views.InvitationView.as_view(), name="invitation-detail"),
     path(

@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import DetailView
 
+from academy.models import Programme
 from accounts.models import Organisation
 from core.errors import ApplicationError
 from core.ratelimit import rate_limited
@@ -27,12 +28,14 @@ from .forms import (
     EqualityForm,
     NominationForm,
     NominationUploadForm,
+    QuestionFormSet,
+    QuestionSetForm,
     QueueFilterForm,
     RecommendationForm,
     WithdrawForm,
     decision_choices,
 )
-from .models import Application, Cohort, EqualityReceipt, Nomination, Question
+from .models import Application, Cohort, EqualityReceipt, Nomination, Question, QuestionSet
 
 State = Application.State
 PAGE_SIZE = 25
@@ -832,3 +835,84 @@ class EqualityReportView(LoginRequiredMixin, View):
             raise Http404
         context = {"cohort": cohort, "report": selectors.equality_report(cohort)}
         return render(request, "cohorts/equality_report.html", context)
+
+
+# --- Question sets (programme admins) --------------------------------------------------
+
+
+class _QuestionSetAdminMixin(LoginRequiredMixin):
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not permissions.can_edit_question_sets(request.user):
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+
+class QuestionSetListView(_QuestionSetAdminMixin, View):
+    def get(self, request):
+        programmes = selectors.programme_list_with_question_counts()
+        return render(request, "cohorts/question_set_list.html", {"programmes": programmes})
+
+
+class QuestionSetEditView(_QuestionSetAdminMixin, View):
+    template_name = "cohorts/question_set_form.html"
+
+    def _programme(self, slug):
+        return get_object_or_404(Programme, slug=slug)
+
+    def _render(self, request, programme, form, formset, status=200):
+        context = {"programme": programme, "form": form, "formset": formset}
+        return render(request, self.template_name, context, status=status)
+
+    def get(self, request, slug):
+        programme = self._programme(slug)
+        question_set = QuestionSet.objects.filter(programme=programme).first()
+        questions = list(question_set.questions.all()) if question_set else []
+        form = QuestionSetForm(
+            initial={
+                "introduction": question_set.introduction if question_set else "",
+                "asks_equality_monitoring": bool(
+                    question_set and question_set.asks_equality_monitoring
+                ),
+            }
+        )
+        formset = QuestionFormSet(
+            initial=[
+                {
+                    "id": q.pk,
+                    "text": q.text,
+                    "help_text": q.help_text,
+                    "kind": q.kind,
+                    "choices": q.choices,
+                    "required": q.required,
+                    "is_active": q.is_active,
+                }
+                for q in questions
+            ]
+        )
+        for extra in formset.extra_forms:
+            extra.initial = {"required": True, "is_active": True}
+        return self._render(request, programme, form, formset)
+
+    def post(self, request, slug):
+        programme = self._programme(slug)
+        form = QuestionSetForm(request.POST)
+        formset = QuestionFormSet(request.POST)
+        if form.is_valid() and formset.is_valid():
+            try:
+                services.question_set_save(
+                    programme=programme,
+                    introduction=form.cleaned_data["introduction"],
+                    asks_equality_monitoring=form.cleaned_data["asks_equality_monitoring"],
+                    questions=[f.cleaned_data for f in formset.forms if f.cleaned_data],
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            except ApplicationError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(
+                    request,
+                    _("The questions for %(name)s are saved.") % {"name": programme.name},
+                )
+                return redirect("cohorts:question-set-edit", slug=programme.slug)
+        return self._render(request, programme, form, formset, status=400)

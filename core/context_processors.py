@@ -13,6 +13,7 @@ def _nav_for(user) -> list[tuple[str, str]]:
         items.append(("cohorts:application-list-organisation", _("Your organisation")))
         items.append(("cohorts:nomination-list", _("Nominations")))
     if user.is_programme_admin:
+        items.append(("cohorts:question-set-list", _("Application questions")))
         items.append(("admin:index", _("Back office")))
     items.append(("accounts:profile", _("Your account")))
     return items

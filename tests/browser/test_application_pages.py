@@ -80,3 +80,23 @@ def test_the_admin_sees_the_waitlist_and_the_equality_report(page, demo_data):
     page.get_by_role("link", name="Equality monitoring report (numbers only)").click()
     expect(page.get_by_text("7 people answered.")).to_be_visible()
     assert_accessible(page)
+
+
+def test_the_admin_edits_a_programmes_application_questions(page, demo_data):
+    sign_in(page, "admin@example.org")
+    page.get_by_role("navigation", name="Main").get_by_role(
+        "link", name="Application questions"
+    ).click()
+    assert_accessible(page)
+    page.get_by_role("link", name="Empowering Women in a Digital World").click()
+    expect(page.get_by_role("group", name="Question 1")).to_be_visible()
+    assert_accessible(page)
+    new = page.get_by_role("group", name="A new question").first
+    new.get_by_role("textbox", name="Question (optional)").fill(
+        "What would you like from a mentor?"
+    )
+    new.get_by_label("Kind of answer").select_option("long_text")
+    page.get_by_role("button", name="Save the questions").click()
+    expect(page.get_by_text("are saved")).to_be_visible()
+    expect(page.get_by_role("group", name="Question 6")).to_be_visible()
+    assert_accessible(page)
