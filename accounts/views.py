@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
 from django.utils.encoding import force_str
-from django.utils.http import urlsafe_base64_decode
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode, urlsafe_base64_decode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views import View
@@ -34,6 +34,16 @@ from .forms import (
 from .tokens import email_confirmation_token
 
 User = get_user_model()
+
+
+def safe_next(request) -> str:
+    """The `next` page asked for (a path on this site), or an empty string."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return ""
 
 
 def set_language_cookie(response, language: str) -> None:
@@ -60,8 +70,11 @@ class SignUpView(FormView):
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
-            return redirect(settings.LOGIN_REDIRECT_URL)
+            return redirect(safe_next(request) or settings.LOGIN_REDIRECT_URL)
         return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(next=safe_next(self.request), **kwargs)
 
     def form_valid(self, form):
         try:
@@ -75,6 +88,9 @@ class SignUpView(FormView):
             form.add_error(None, error)
             return self.form_invalid(form)
         self.request.session["signup_email"] = form.cleaned_data["email"]
+        # Where the person was going (an invitation, an application form): after they
+        # confirm their address in this browser, signing in takes them back there.
+        self.request.session["signup_next"] = safe_next(self.request)
         return redirect("accounts:signup-done")
 
 
@@ -124,6 +140,9 @@ class EmailConfirmView(View):
             )
         services.user_confirm_email(user=user)
         messages.success(request, _("Your email address is confirmed. You can now sign in."))
+        next_url = request.session.pop("signup_next", "")
+        if next_url:
+            return redirect(f"{reverse('accounts:login')}?{urlencode({'next': next_url})}")
         return redirect("accounts:login")
 
 

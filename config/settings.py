@@ -269,6 +269,13 @@ PASSWORD_RESET_TIMEOUT = env_int("ACCOUNT_LINK_HOURS", 72, minimum=1) * 3600
 # --- Sessions ------------------------------------------------------------------------
 # How long before a session its participants and facilitators are reminded by e-mail.
 SESSION_REMINDER_HOURS = env_int("SESSION_REMINDER_HOURS", 24, minimum=1)
+# --- Applications and nominations -------------------------------------------------
+# Days an offered place is held for the applicant to confirm before it passes on.
+APPLICATION_OFFER_DAYS = env_int("APPLICATION_OFFER_DAYS", 5, minimum=1)
+# Days a nomination or recommendation invitation can be used.
+NOMINATION_INVITATION_DAYS = env_int("NOMINATION_INVITATION_DAYS", 14, minimum=1)
+# Days equality monitoring answers are kept before they are deleted.
+EQUALITY_MONITORING_RETENTION_DAYS = env_int("EQUALITY_MONITORING_RETENTION_DAYS", 730, minimum=30)
 
 # --- E-mail --------------------------------------------------------------------------
 EMAIL_HOST = env_str("EMAIL_HOST")

@@ -8,15 +8,19 @@ def _nav_for(user) -> list[tuple[str, str]]:
     if not user.is_authenticated:
         return items
     items.append(("core:dashboard", _("Dashboard")))
-    items.append(("scheduling:my-schedule", _("My schedule")))
     items.append(("academy:course-list", _("Your courses")))
+    items.append(("scheduling:my-schedule", _("My schedule")))
+    items.append(("cohorts:application-list-mine", _("My applications")))
+    if user.is_sponsor:
+        items.append(("cohorts:application-list-organisation", _("Your organisation")))
+        items.append(("cohorts:nomination-list", _("Nominations")))
     if user.is_programme_admin or user.is_facilitator:
         items.append(("academy:content-list", _("Course content")))
-    if user.is_facilitator or user.is_programme_admin:
         items.append(("certificates:cohort-list", _("Certificates")))
     if user.is_programme_admin:
         items += [
             ("academy-manage:programme-list", _("Manage programmes")),
+            ("cohorts:question-set-list", _("Application questions")),
             ("people:person-list", _("People")),
             ("people:organisation-list", _("Organisations")),
             ("audit:entry-list", _("Audit trail")),

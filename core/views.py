@@ -14,6 +14,7 @@ from accounts.services import user_set_language
 from accounts.views import set_language_cookie
 from certificates.selectors import certificate_list_for_holder
 from cohorts.selectors import (
+    application_list_needing_attention,
     cohort_list_facilitated,
     enrolment_list_for_organisation,
     enrolment_list_for_user,
@@ -32,6 +33,7 @@ class DashboardView(LoginRequiredMixin, TemplateView):
         context["enrolments"] = enrolment_list_for_user(user)
         context["next_session"] = session_next_for_person(user)
         context["holder_certificates"] = certificate_list_for_holder(user)
+        context.update(application_list_needing_attention(user))
         if user.is_facilitator or user.is_programme_admin:
             context["facilitated_cohorts"] = cohort_list_facilitated(user)
         if user.is_sponsor:

@@ -28,6 +28,11 @@
   // never leave it on a removed element (which would send it back to the page top).
   document.addEventListener("htmx:afterSettle", function (event) {
     var target = event.detail.target;
+    // An outerHTML swap replaces the target itself: the new element is the one the
+    // event fires on.
+    if (target && !target.isConnected) {
+      target = event.target;
+    }
     if (!target) {
       return;
     }

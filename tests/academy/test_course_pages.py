@@ -168,7 +168,7 @@ def test_marking_done_with_htmx_returns_the_module_with_focus_kept(client, cours
     assert "<section" not in html  # the inside of the module's section only
     assert "Mark as not done</button>" in html
     assert html.count("data-focus-after-swap") == 1
-    assert 'hx-swap-oob="innerHTML"' in html
+    assert 'data-hx-swap-oob="innerHTML"' in html
     assert "marked as done" in html
 
     undo = reverse("academy:material-mark-undone", args=[course["enrolment"].pk, course["page"].pk])

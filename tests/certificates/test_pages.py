@@ -148,7 +148,7 @@ def test_a_whole_cohort_run_from_the_page_and_its_progress_fragment(
         )
     html = response.content.decode()
     assert "You can leave this page" in html
-    assert 'hx-trigger="every 2s"' in html
+    assert 'data-hx-trigger="every 2s"' in html
     assert "Refresh the progress" in html  # without JavaScript
     batch = CertificateBatch.objects.get()
 
@@ -169,7 +169,7 @@ def test_a_whole_cohort_run_from_the_page_and_its_progress_fragment(
     assert "2 of 2 certificates made" in poll.content.decode()
     assert "Finished." in poll.content.decode()
     html = client.get(page_url).content.decode()
-    assert 'hx-trigger="every 2s"' not in html
+    assert 'data-hx-trigger="every 2s"' not in html
     assert "Everyone who has completed this cohort has a certificate" in html
 
 

@@ -158,10 +158,10 @@ def test_one_row_saves_through_htmx_and_announces_itself(
     assert marks(session) == {person.pk: "late"}
     assert "<html" not in html
     assert "by Priya Shah" in html
-    assert 'hx-swap-oob="innerHTML:#messages"' in html
+    assert 'data-hx-swap-oob="innerHTML:#messages"' in html
     assert f"{person.full_name}: Late." in html
     assert 'id="register-summary"' in html
-    assert 'hx-swap-oob="true"' in html
+    assert 'data-hx-swap-oob="true"' in html
 
 
 def test_one_row_without_htmx_goes_back_to_the_register(client, session, facilitator, participants):
