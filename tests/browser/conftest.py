@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 
 CHROMIUM_FLAGS = [
     "--no-sandbox",
@@ -23,6 +23,8 @@ CHROMIUM_FLAGS = [
     "--disable-sync",
 ]
 VNU_JAR = Path(__file__).resolve().parents[2] / "node_modules/vnu-jar/build/dist/vnu.jar"
+# Two test processes, Chromium, the live servers and the HTML checker share two cores.
+expect.set_options(timeout=10_000)
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 
 
@@ -181,4 +183,11 @@ def assert_valid_html(page):
     errors = [m for m in messages if m["type"] == "error"]
     assert not errors, f"HTML errors in {response.url}:\n" + "\n".join(
         f"line {m.get('lastLine')}: {m['message']} [{m.get('extract', '')!r}]" for m in errors
+    )
+
+
+def wait_for_htmx(page):
+    """Until htmx has finished its requests, swaps and settling (new content is live)."""
+    page.wait_for_function(
+        "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
     )

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from scheduling.models import Attendance, Session
 
-from .conftest import assert_accessible, sign_in
+from .conftest import assert_accessible, sign_in, wait_for_htmx
 
 
 def test_facilitator_schedules_over_a_clash_takes_the_register_and_the_participant_sees_it(
@@ -57,6 +57,7 @@ def test_facilitator_schedules_over_a_clash_takes_the_register_and_the_participa
     assert_accessible(page)
     page.get_by_role("button", name="Mark all present").click()
     expect(page.get_by_role("status")).to_contain_text("5 people marked present.")
+    wait_for_htmx(page)
     sam = page.get_by_role("group", name="Attendance of Sam Taylor")
     expect(sam.get_by_role("radio", name="Present")).to_be_checked()
     # Keyboard only: arrow from Present to Late; the row saves itself and keeps focus.
