@@ -207,7 +207,7 @@ def _store_file(material: Material, upload) -> None:
     try:
         file_type = check_upload(upload)
     except ValidationError as error:
-        raise ValidationError({"file": error.messages}) from None
+        raise ValidationError({"file": error.error_list}) from None
     material._upload_extension = file_type.extension
     material.file_name = download_name(upload.name)
     material.file_size = upload.size

@@ -51,6 +51,11 @@ OFFICE_MAIN_PARTS = [
 ALLOWED = (PDF, DOCX, XLSX, PPTX, PNG, JPEG, GIF, WEBP)
 HEADER_BYTES = 16
 MAX_CONTENT_TYPES_BYTES = 1_000_000
+# An Office document is a zip archive. Real ones unpack to a few times their size; an
+# archive bomb unpacks to thousands of times (and gigabytes), so refuse those outright.
+MAX_UNPACKED_RATIO = 100
+MAX_UNPACKED_BYTES = 500 * 1024 * 1024
+MAX_PACKAGE_ENTRIES = 10_000
 PROGRAM_SIGNATURES = (b"MZ", b"\x7fELF", b"\xca\xfe\xba\xbe", b"\xcf\xfa\xed\xfe", b"#!")
 
 
@@ -68,6 +73,14 @@ def _office_type(upload) -> FileType | None:
     upload.seek(0)
     try:
         with zipfile.ZipFile(upload) as package:
+            entries = package.infolist()
+            unpacked = sum(entry.file_size for entry in entries)
+            if (
+                len(entries) > MAX_PACKAGE_ENTRIES
+                or unpacked > MAX_UNPACKED_BYTES
+                or unpacked > MAX_UNPACKED_RATIO * max(upload.size or 0, 1)
+            ):
+                return None
             info = package.getinfo("[Content_Types].xml")
             if info.file_size > MAX_CONTENT_TYPES_BYTES:
                 return None
