@@ -35,7 +35,6 @@ RENDER_ATTEMPTS = 3
 # How long the sweep waits before trying a failed render again, by attempts made.
 RETRY_AFTER = {1: dt.timedelta(minutes=1), 2: dt.timedelta(minutes=5)}
 # A render task not started after this long is taken as lost and queued again.
-LOST_TASK_AFTER = dt.timedelta(hours=1)
 SWEEP_LIMIT = 500
 BATCH_CHUNK = 200
 
@@ -474,7 +473,8 @@ def certificate_render_sweep() -> int:
     ).values_list("pk", "revision")[:SWEEP_LIMIT]:
         _render_failed(certificate_id, revision, _("The worker stopped before the PDF was made."))
 
-    due = Q(render_attempts=0, requested_at__lt=now - LOST_TASK_AFTER)
+    lost_after = dt.timedelta(minutes=settings.CERTIFICATE_LOST_TASK_MINUTES)
+    due = Q(render_attempts=0, requested_at__lt=now - lost_after)
     for attempts, wait in RETRY_AFTER.items():
         due |= Q(render_attempts=attempts, last_attempt_at__lt=now - wait)
     certificate_ids = list(

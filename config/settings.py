@@ -367,6 +367,9 @@ SESSION_SAVE_EVERY_REQUEST = True
 # --- Certificates ------------------------------------------------------------------
 # The organisation named on certificates, as their author and as the Open Badges issuer.
 CERTIFICATE_ISSUER_NAME = env_str("CERTIFICATE_ISSUER_NAME", "Academy portal")
+# Minutes before a certificate whose render task never started is queued again (a task
+# lost with a worker that was killed, for example).
+CERTIFICATE_LOST_TASK_MINUTES = env_int("CERTIFICATE_LOST_TASK_MINUTES", 60, minimum=1)
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 

@@ -87,9 +87,10 @@ class TaskWorker:
         self.process = None
         self.mail_dir = mail_dir
 
-    def start(self, timeout: float = 60):
+    def start(self, timeout: float = 60, **extra_env: str):
         env = {
             **os.environ,
+            **extra_env,
             "DATABASE_URL": _database_url(),
             "TASK_WORKERS": "1",
             "EMAIL_FILE_PATH": str(self.mail_dir),
@@ -101,6 +102,8 @@ class TaskWorker:
             env=env,
             stdout=self.log,
             stderr=subprocess.STDOUT,
+            # Its own process group, so that stopping or killing it reaches its workers.
+            start_new_session=True,
         )
         self.wait_for(
             lambda: self.is_up() or self.process.poll() is not None, timeout, "the worker"
@@ -129,12 +132,19 @@ class TaskWorker:
 
     def stop(self):
         if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
+            os.killpg(self.process.pid, signal.SIGTERM)
             try:
                 self.process.wait(timeout=30)
             except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+                self.kill()
+
+    def kill(self):
+        """What a power cut does: every process of the cluster dies at once."""
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            return
+        self.process.wait()
 
 
 @pytest.fixture
