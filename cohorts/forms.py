@@ -1,9 +1,13 @@
+import datetime as dt
+
 from django import forms
+from django.forms.fields import BaseTemporalField
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from academy.models import Programme
 from accounts.models import Organisation
+from scheduling.forms import london_datetime
 from scheduling.selectors import facilitator_choices
 
 from .models import Application, Cohort, EqualityResponse, Question
@@ -356,10 +360,24 @@ def _date_input():
     return forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 
 
-def _uk_datetime_input():
-    # Django reads the value in the current time zone (Europe/London) and refuses a time
-    # the clocks skip or pass twice, so a window never opens an hour out.
-    return forms.DateTimeInput(format="%Y-%m-%dT%H:%M", attrs={"type": "datetime-local"})
+class UKDateTimeField(forms.DateTimeField):
+    """A date and time typed in UK time, from a datetime-local input.
+
+    A time the clocks skip or pass twice is refused with a message that says so, so a
+    window never opens an hour out.
+    """
+
+    widget = forms.DateTimeInput(format="%Y-%m-%dT%H:%M", attrs={"type": "datetime-local"})
+    input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, dt.datetime) and timezone.is_aware(value):
+            return value
+        if not isinstance(value, dt.datetime):
+            value = BaseTemporalField.to_python(self, value)
+        return london_datetime(value.date(), value.time())
 
 
 class CohortForm(forms.Form):
@@ -388,19 +406,13 @@ class CohortForm(forms.Form):
         required=False,
         help_text=_("Needed before applications open. It cannot go below the places taken."),
     )
-    applications_open_at = forms.DateTimeField(
-        label=_("Applications open"),
-        required=False,
-        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
-        help_text=_("UK time."),
-        widget=_uk_datetime_input(),
+    applications_open_at = UKDateTimeField(
+        label=_("Applications open"), required=False, help_text=_("UK time.")
     )
-    applications_close_at = forms.DateTimeField(
+    applications_close_at = UKDateTimeField(
         label=_("Applications close"),
         required=False,
-        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
         help_text=_("UK time. The cohort closes for applications by itself at this time."),
-        widget=_uk_datetime_input(),
     )
     opens_automatically = forms.BooleanField(
         label=_("Open applications automatically when the window starts"),

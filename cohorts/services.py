@@ -1679,7 +1679,7 @@ def cohort_copy(
         for person in source.facilitators.all()
         if person.is_active and person.role in CAN_FACILITATE
     ]
-    if actor.role in CAN_FACILITATE and actor not in facilitators:
+    if actor.is_facilitator and actor not in facilitators:
         facilitators.append(actor)
     cohort = cohort_create(
         actor=actor,
