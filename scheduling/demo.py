@@ -88,18 +88,18 @@ BIRMINGHAM_ACCESS = "Step-free entrance from Centenary Square, lift to every flo
 # facilitator can run again. Days from its start. Seeded once its people are in
 # (after the certificates demo), so the registers are full.
 LAST_YEAR_SESSIONS = [
-    ("la-last-year", "Welcome and programme launch", Kind.WORKSHOP, 0, "10:00", "16:00",
+    ("la-last-year", "Launch day in Birmingham", Kind.WORKSHOP, 0, "10:00", "16:00",
      (BIRMINGHAM, BIRMINGHAM_ACCESS), False, [PRIYA, TOM],
      "Meet your cohort, agree how we will work together and set your learning goals."),
-    ("la-last-year", "Leading digital change in public services", Kind.WEBINAR, 14, "14:00",
+    ("la-last-year", "Webinar: Digital change in public services", Kind.WEBINAR, 14, "14:00",
      "15:30", None, True, [PRIYA], ""),
-    ("la-last-year", "Coaching circles 1", Kind.COACHING, 35, "09:30", "11:00", None, True,
-     [TOM], "Small-group coaching on a live challenge from your own work."),
-    ("la-last-year", "Masterclass: Data-informed decisions", Kind.MASTERCLASS, 56, "13:00",
+    ("la-last-year", "Coaching circle: live challenges", Kind.COACHING, 35, "09:30", "11:00",
+     None, True, [TOM], "Small-group coaching on a live challenge from your own work."),
+    ("la-last-year", "Masterclass: Using data to decide", Kind.MASTERCLASS, 56, "13:00",
      "16:00", (BIRMINGHAM, BIRMINGHAM_ACCESS), True, [PRIYA], ""),
-    ("la-last-year", "Workshop: Service design for leaders", Kind.WORKSHOP, 98, "10:00",
+    ("la-last-year", "Workshop: Designing services with users", Kind.WORKSHOP, 98, "10:00",
      "16:00", (BIRMINGHAM, BIRMINGHAM_ACCESS), False, [PRIYA, TOM], ""),
-    ("la-last-year", "Showcase and next steps", Kind.WORKSHOP, 154, "10:00", "15:00",
+    ("la-last-year", "Showcase and celebration", Kind.WORKSHOP, 154, "10:00", "15:00",
      (BIRMINGHAM, BIRMINGHAM_ACCESS), False, [PRIYA, TOM], ""),
 ]  # fmt: skip
 
