@@ -448,12 +448,22 @@ class CohortForm(forms.Form):
         help_text=_("They run the cohort: its applications, timetable, content and certificates."),
     )
 
-    def __init__(self, *args, creating: bool, may_assign_facilitators: bool, **kwargs):
+    def __init__(
+        self,
+        *args,
+        creating: bool,
+        may_assign_facilitators: bool,
+        status: str = Cohort.Status.DRAFT,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         if creating:
             self.fields["programme"].queryset = Programme.objects.order_by("name")
         else:
             del self.fields["programme"]
+        if status != Cohort.Status.DRAFT:
+            # Only a draft waits to be opened.
+            del self.fields["opens_automatically"]
         if may_assign_facilitators:
             self.fields["facilitators"].queryset = facilitator_choices()
         else:

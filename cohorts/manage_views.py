@@ -137,18 +137,27 @@ class CohortUpdateView(_ManagerMixin, View):
             initial=CohortForm.initial_for(cohort),
             creating=False,
             may_assign_facilitators=permissions.can_assign_facilitators(self.request.user, cohort),
+            status=cohort.status,
         )
 
     def _render(self, cohort, form, status=200):
         context = {"form": form, "cohort": cohort}
         return render(self.request, self.template_name, context, status=status)
 
+    def _archived(self, cohort):
+        messages.info(self.request, _("This cohort is archived: it can no longer change."))
+        return redirect("cohorts-manage:cohort-home", pk=cohort.pk)
+
     def get(self, request, pk):
         cohort = self._cohort(pk, permissions.can_edit_cohort)
+        if cohort.status == Cohort.Status.ARCHIVED:
+            return self._archived(cohort)
         return self._render(cohort, self._form(cohort))
 
     def post(self, request, pk):
         cohort = self._cohort(pk, permissions.can_edit_cohort)
+        if cohort.status == Cohort.Status.ARCHIVED:
+            return self._archived(cohort)
         form = self._form(cohort, request.POST)
         if form.is_valid():
             try:

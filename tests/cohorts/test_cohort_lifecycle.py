@@ -161,3 +161,21 @@ def test_a_draft_home_lists_what_is_missing_before_opening(client):
     assert "Before applications can open:" in html
     assert "Set the dates it starts and ends." in html
     assert "Set the number of places." in html
+    # Nothing to press until it is ready: the way on is the settings.
+    assert 'value="open"' not in html
+    assert "Complete the settings" in html
+
+
+def test_an_archived_cohort_has_no_settings_to_change(client):
+    client.force_login(AdminFactory())
+    cohort = CohortFactory(status=Status.ARCHIVED, title="Old cohort")
+    home = reverse("cohorts-manage:cohort-home", args=[cohort.pk])
+    html = client.get(home).content.decode()
+    assert "Change the settings" not in html
+    assert "no longer changes" in html
+    url = reverse("cohorts-manage:cohort-update", args=[cohort.pk])
+    response = client.post(url, {"title": "New title", "intake_year": 2027}, follow=True)
+    assert response.redirect_chain[-1][0] == home
+    assert "This cohort is archived: it can no longer change." in response.content.decode()
+    cohort.refresh_from_db()
+    assert cohort.title == "Old cohort"

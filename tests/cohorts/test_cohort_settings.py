@@ -333,3 +333,11 @@ def test_the_form_shows_the_services_field_errors(client):
     html = response.content.decode()
     assert "The cohort must end on or after the day it starts." in html
     assert not Cohort.objects.exists()
+
+
+def test_only_a_drafts_form_offers_to_open_automatically(client):
+    client.force_login(AdminFactory())
+    for status, offered in [(Cohort.Status.DRAFT, True), (Cohort.Status.OPEN, False)]:
+        cohort = CohortFactory(status=status)
+        form = client.get(reverse("cohorts-manage:cohort-update", args=[cohort.pk])).context["form"]
+        assert ("opens_automatically" in form.fields) == offered
