@@ -311,6 +311,35 @@ Three things to try before we meet again:
     },
 ]
 
+# Last year's Leadership Academy cohort had its own workshop too: running it again
+# copies this module, its page and its file.
+LEADERSHIP_ACADEMY_LAST_YEAR_ADDITIONS = [
+    {
+        "title": "Workshop 1 in Birmingham: slides and notes",
+        "summary": "What we covered on the day, and what to try before workshop 2.",
+        "release": ("days_after_start", 7),
+        "materials": [
+            {
+                "kind": "file",
+                "title": "Workshop 1 slides: leading in the open",
+                "minutes": 10,
+                "file": "cardiff-workshop-notes.pdf",
+                "download_as": "workshop-1-leading-in-the-open.pdf",
+                "body": "The slides from the day, with the exercise on weeknotes.",
+            },
+            {
+                "kind": "page",
+                "title": "Before workshop 2",
+                "minutes": 5,
+                "body": """\
+Publish one weeknote inside your organisation before we meet again, and bring what you
+learnt to your action learning set.
+""",
+            },
+        ],
+    },
+]
+
 EMPOWERING_WOMEN_MODULES = [
     {
         "title": "Starting out: where you are now",
@@ -502,6 +531,7 @@ def seed_content(*, programmes, cohorts, people) -> None:
     ewdw = programmes["empowering-women-in-a-digital-world"]
     _seed_modules(la, None, LEADERSHIP_ACADEMY_MODULES, today)
     _seed_modules(la, cohorts["la-running"], LEADERSHIP_ACADEMY_RUNNING_ADDITIONS, today)
+    _seed_modules(la, cohorts["la-last-year"], LEADERSHIP_ACADEMY_LAST_YEAR_ADDITIONS, today)
     _seed_modules(ewdw, None, EMPOWERING_WOMEN_MODULES, today)
 
     enrolment = people["participant@example.org"].enrolments.get(cohort=cohorts["la-running"])

@@ -1,4 +1,5 @@
 import datetime as dt
+from pathlib import PurePath
 from typing import Literal
 
 from django.core.exceptions import ValidationError
@@ -419,3 +420,62 @@ def programme_save(*, programme: Programme | None, actor, **fields) -> Programme
         after=changed,
     )
     return programme
+
+
+# --- Running a cohort again --------------------------------------------------------------
+
+
+def _material_copy(*, material: Material, module: Module) -> Material:
+    """A copy of `material` at the end of `module`; a file is copied under a new name."""
+    copy = Material(
+        module=module,
+        kind=material.kind,
+        title=material.title,
+        body=material.body,
+        file_name=material.file_name,
+        file_size=material.file_size,
+        file_type=material.file_type,
+        url=material.url,
+        transcript=material.transcript,
+        is_required=material.is_required,
+        estimated_minutes=material.estimated_minutes,
+        completes_on_view=material.completes_on_view,
+        position=material.position,
+        is_published=material.is_published,
+    )
+    if material.file:
+        # The file was checked when it was uploaded; the copy gets its own unguessable
+        # name, so deleting either material never removes the other's file.
+        copy._upload_extension = PurePath(material.file.name).suffix
+        with default_storage.open(material.file.name, "rb") as source:
+            copy.file.save(material.file_name or "file", source, save=False)
+    _save_keeping_no_orphan(copy)
+    return copy
+
+
+@transaction.atomic
+def cohort_modules_copy(*, source: Cohort, target: Cohort, shift_days: int = 0) -> int:
+    """Copy `source`'s own modules (not the programme's shared ones) and their materials
+    to `target`, in the same order and published state. A module that opens on a date
+    opens `shift_days` later. Returns the number of modules copied."""
+    if source.programme_id != target.programme_id:
+        raise ApplicationError(_("That cohort is not a cohort of this programme."))
+    modules = Module.objects.filter(cohort=source).prefetch_related("materials")
+    count = 0
+    for module in modules.order_by("position", "pk"):
+        copy = module_create(
+            programme=target.programme,
+            cohort=target,
+            title=module.title,
+            summary=module.summary,
+            release_rule=module.release_rule,
+            release_after_days=module.release_after_days,
+            release_on=module.release_on + dt.timedelta(days=shift_days)
+            if module.release_on
+            else None,
+            is_published=module.is_published,
+        )
+        for material in sorted(module.materials.all(), key=lambda m: (m.position, m.pk)):
+            _material_copy(material=material, module=copy)
+        count += 1
+    return count

@@ -5,11 +5,7 @@ Daniel Hughes has completed but has no certificate yet, so a facilitator can iss
 The PDFs are made here, synchronously, so the demo works before a worker has run.
 """
 
-import datetime as dt
-
-from django.utils import timezone
-
-from cohorts.models import Cohort, Enrolment
+from cohorts.models import Enrolment
 from cohorts.services import enrolment_create
 
 from . import services
@@ -19,26 +15,13 @@ COMPLETED = ["participant@example.org", "grace.adeyemi@example.org", "daniel.hug
 WITH_CERTIFICATE = ["participant@example.org", "grace.adeyemi@example.org"]
 
 
-def seed(*, programmes, people) -> list[Certificate]:
+def seed(*, cohorts, people) -> list[Certificate]:
     # Imported here: only the demo and the worker load WeasyPrint.
     from .pdf import render_pdf
 
-    last_year = timezone.localdate().year - 1
-    ends_on = dt.date(last_year, 7, 10)
-    cohort, _ = Cohort.objects.update_or_create(
-        programme=programmes["leadership-academy"],
-        title=f"Leadership Academy {ends_on.year}: Spring cohort",
-        defaults={
-            "intake_year": ends_on.year,
-            "status": Cohort.Status.COMPLETED,
-            "starts_on": dt.date(last_year, 2, 3),
-            "ends_on": ends_on,
-            "capacity": 24,
-            "delivery_mode": Cohort.DeliveryMode.BLENDED,
-            "venue": "Birmingham and online",
-        },
-    )
-    cohort.facilitators.set([people["facilitator@example.org"]])
+    # Made by cohorts.demo with the other cohorts; completed last year.
+    cohort = cohorts["la-last-year"]
+    ends_on = cohort.ends_on
 
     certificates = []
     for email in COMPLETED:

@@ -82,7 +82,9 @@ class CohortAdmin(admin.ModelAdmin):
     ]
     list_filter = ["status", "programme", "intake_year"]
     search_fields = ["title", "programme__name"]
-    readonly_fields = ["places_taken", "places_reserved"]
+    # The status moves only along the lifecycle, from the cohort's page in the portal
+    # (or on its dates), where each move is checked and audited.
+    readonly_fields = ["status", "places_taken", "places_reserved"]
     filter_horizontal = ["facilitators"]
     inlines = [ReservationInline]
 

@@ -1,5 +1,6 @@
-"""Demo cohorts for both programmes, in each state a visitor or participant meets, with
-question sets, applications in every state, a waitlist, reserved places and nominations.
+"""Demo cohorts for both programmes in every state of the lifecycle (draft, open, closed,
+running, completed, archived), with question sets, applications in every state, a
+waitlist, reserved places and nominations.
 
 Everything is made through the services, so places, waitlist order and history are
 what the portal itself would have produced.
@@ -105,6 +106,7 @@ def seed(*, programmes, people) -> dict[str, Cohort]:
             facilitators=[facilitator, coach],
         ),
     }
+    specs.update(_other_states(la, ewdw, today, facilitator, coach))
     cohorts = {}
     for key, spec in specs.items():
         spec = dict(spec)
@@ -145,6 +147,123 @@ def seed(*, programmes, people) -> dict[str, Cohort]:
         invitation_sent_at=timezone.now()
     )
     return cohorts
+
+
+def _other_states(la, ewdw, today, facilitator, coach) -> dict[str, dict]:
+    """The cohorts that show the rest of the lifecycle, for both programmes.
+
+    Last year's Leadership Academy cohort is the one its demo participants hold
+    certificates from (certificates.demo) and the one a facilitator can run again.
+    """
+    year = today.year
+    last_year = year - 1
+    return {
+        "la-draft": dict(
+            programme=la,
+            title=f"Leadership Academy {year + 1}: Autumn cohort",
+            intake_year=year + 1,
+            status=Cohort.Status.DRAFT,
+            starts_on=today + dt.timedelta(days=280),
+            ends_on=today + dt.timedelta(days=450),
+            capacity=24,
+            delivery_mode=Cohort.DeliveryMode.BLENDED,
+            venue="Glasgow and online",
+            sponsor_approval_required=True,
+            per_organisation_cap=4,
+            applications_open_at=_at(today + dt.timedelta(days=150), 9),
+            applications_close_at=_at(today + dt.timedelta(days=220), 17),
+            # Ready, so it opens by itself when its window starts.
+            opens_automatically=True,
+            facilitators=[facilitator, coach],
+        ),
+        "la-closed": dict(
+            programme=la,
+            title=f"Leadership Academy {year + 1}: Winter cohort",
+            intake_year=year + 1,
+            status=Cohort.Status.CLOSED,
+            starts_on=today + dt.timedelta(days=21),
+            ends_on=today + dt.timedelta(days=190),
+            capacity=20,
+            delivery_mode=Cohort.DeliveryMode.ONLINE,
+            venue="",
+            applications_open_at=_at(today - dt.timedelta(days=70), 9),
+            applications_close_at=_at(today - dt.timedelta(days=3), 17),
+            facilitators=[coach],
+        ),
+        "la-last-year": dict(
+            programme=la,
+            title=f"Leadership Academy {last_year}: Spring cohort",
+            intake_year=last_year,
+            status=Cohort.Status.COMPLETED,
+            starts_on=dt.date(last_year, 2, 3),
+            ends_on=dt.date(last_year, 7, 10),
+            capacity=24,
+            delivery_mode=Cohort.DeliveryMode.BLENDED,
+            venue="Birmingham and online",
+            facilitators=[facilitator],
+        ),
+        "la-archived": dict(
+            programme=la,
+            title=f"Leadership Academy {year - 2}: Spring cohort",
+            intake_year=year - 2,
+            status=Cohort.Status.ARCHIVED,
+            starts_on=dt.date(year - 2, 2, 5),
+            ends_on=dt.date(year - 2, 7, 12),
+            capacity=24,
+            delivery_mode=Cohort.DeliveryMode.IN_PERSON,
+            venue="Birmingham",
+            facilitators=[facilitator],
+        ),
+        "ewdw-draft": dict(
+            programme=ewdw,
+            title=f"Empowering Women in a Digital World {year + 1}: Cohort 2",
+            intake_year=year + 1,
+            status=Cohort.Status.DRAFT,
+            # Still being planned: no dates or application window yet.
+            capacity=8,
+            delivery_mode=Cohort.DeliveryMode.ONLINE,
+            venue="",
+            facilitators=[facilitator],
+        ),
+        "ewdw-closed": dict(
+            programme=ewdw,
+            title=f"Empowering Women in a Digital World {year}: Cohort 3",
+            intake_year=year,
+            status=Cohort.Status.CLOSED,
+            starts_on=today + dt.timedelta(days=10),
+            ends_on=today + dt.timedelta(days=130),
+            capacity=10,
+            delivery_mode=Cohort.DeliveryMode.BLENDED,
+            venue="Belfast and online",
+            applications_open_at=_at(today - dt.timedelta(days=60), 9),
+            applications_close_at=_at(today - dt.timedelta(days=5), 17),
+            facilitators=[coach],
+        ),
+        "ewdw-completed": dict(
+            programme=ewdw,
+            title=f"Empowering Women in a Digital World {last_year}: Cohort 1",
+            intake_year=last_year,
+            status=Cohort.Status.COMPLETED,
+            starts_on=dt.date(last_year, 3, 4),
+            ends_on=dt.date(last_year, 6, 24),
+            capacity=12,
+            delivery_mode=Cohort.DeliveryMode.ONLINE,
+            venue="",
+            facilitators=[facilitator],
+        ),
+        "ewdw-archived": dict(
+            programme=ewdw,
+            title=f"Empowering Women in a Digital World {year - 2}: Cohort 1",
+            intake_year=year - 2,
+            status=Cohort.Status.ARCHIVED,
+            starts_on=dt.date(year - 2, 3, 6),
+            ends_on=dt.date(year - 2, 6, 26),
+            capacity=12,
+            delivery_mode=Cohort.DeliveryMode.ONLINE,
+            venue="",
+            facilitators=[facilitator],
+        ),
+    }
 
 
 QUESTION_SETS = {

@@ -1,9 +1,16 @@
+import datetime as dt
+
 from django import forms
+from django.forms.fields import BaseTemporalField
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from academy.models import Programme
 from accounts.models import Organisation
+from scheduling.forms import london_datetime
+from scheduling.selectors import facilitator_choices
 
-from .models import Application, EqualityResponse, Question
+from .models import Application, Cohort, EqualityResponse, Question
 
 State = Application.State
 
@@ -344,3 +351,169 @@ class QuestionForm(forms.Form):
 
 
 QuestionFormSet = forms.formset_factory(QuestionForm, extra=2, max_num=50, validate_max=True)
+
+
+# --- Cohort management ---------------------------------------------------------------
+
+
+def _date_input():
+    return forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+
+
+class UKDateTimeField(forms.DateTimeField):
+    """A date and time typed in UK time, from a datetime-local input.
+
+    A time the clocks skip or pass twice is refused with a message that says so, so a
+    window never opens an hour out.
+    """
+
+    widget = forms.DateTimeInput(format="%Y-%m-%dT%H:%M", attrs={"type": "datetime-local"})
+    input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, dt.datetime) and timezone.is_aware(value):
+            return value
+        if not isinstance(value, dt.datetime):
+            value = BaseTemporalField.to_python(self, value)
+        return london_datetime(value.date(), value.time())
+
+
+class CohortForm(forms.Form):
+    """A cohort's settings. The programme only when creating; facilitators only for admins.
+
+    Field names are the service's keyword arguments, so its field errors land here.
+    """
+
+    programme = forms.ModelChoiceField(label=_("Programme"), queryset=None)
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=200,
+        help_text=_("For example “Leadership Academy 2027: Spring cohort”."),
+    )
+    intake_year = forms.IntegerField(
+        label=_("Programme year"),
+        min_value=2000,
+        max_value=2100,
+        help_text=_("The year of programmes this intake belongs to, for example 2027."),
+    )
+    starts_on = forms.DateField(label=_("Starts on"), required=False, widget=_date_input())
+    ends_on = forms.DateField(label=_("Ends on"), required=False, widget=_date_input())
+    capacity = forms.IntegerField(
+        label=_("Places"),
+        min_value=1,
+        required=False,
+        help_text=_("Needed before applications open. It cannot go below the places taken."),
+    )
+    applications_open_at = UKDateTimeField(
+        label=_("Applications open"), required=False, help_text=_("UK time.")
+    )
+    applications_close_at = UKDateTimeField(
+        label=_("Applications close"),
+        required=False,
+        help_text=_("UK time. The cohort closes for applications by itself at this time."),
+    )
+    opens_automatically = forms.BooleanField(
+        label=_("Open applications automatically when the window starts"),
+        required=False,
+        help_text=_(
+            "Tick this when the cohort is ready: it then opens by itself at the time "
+            "applications open. Leave it unticked while you are still preparing it."
+        ),
+    )
+    delivery_mode = forms.ChoiceField(
+        label=_("Delivery"), choices=Cohort.DeliveryMode.choices, widget=forms.RadioSelect
+    )
+    venue = forms.CharField(
+        label=_("Venue"),
+        max_length=300,
+        required=False,
+        help_text=_("Where the sessions in person take place, for example “Cardiff and online”."),
+    )
+    per_organisation_cap = forms.IntegerField(
+        label=_("Places per organisation"),
+        min_value=1,
+        required=False,
+        help_text=_("The most places one organisation may hold. Leave empty for no limit."),
+    )
+    sponsor_approval_required = forms.BooleanField(
+        label=_("Applications need their sponsor's approval"), required=False
+    )
+    facilitators = forms.ModelMultipleChoiceField(
+        label=_("Facilitators"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("They run the cohort: its applications, timetable, content and certificates."),
+    )
+
+    def __init__(
+        self,
+        *args,
+        creating: bool,
+        may_assign_facilitators: bool,
+        status: str = Cohort.Status.DRAFT,
+        **kwargs,
+    ):
+        super().__init__(*args, **kwargs)
+        if creating:
+            self.fields["programme"].queryset = Programme.objects.order_by("name")
+        else:
+            del self.fields["programme"]
+        if status != Cohort.Status.DRAFT:
+            # Only a draft waits to be opened.
+            del self.fields["opens_automatically"]
+        if may_assign_facilitators:
+            self.fields["facilitators"].queryset = facilitator_choices()
+        else:
+            del self.fields["facilitators"]
+
+    @staticmethod
+    def initial_for(cohort: Cohort) -> dict:
+        initial = {name: getattr(cohort, name) for name in CohortForm.base_fields}
+        for name in ("applications_open_at", "applications_close_at"):
+            if initial[name] is not None:
+                initial[name] = timezone.localtime(initial[name])
+        initial["facilitators"] = list(cohort.facilitators.all())
+        return initial
+
+    def settings(self) -> dict:
+        """The cleaned fields as cohorts.services takes them, without programme and facilitators."""
+        return {
+            name: value
+            for name, value in self.cleaned_data.items()
+            if name not in ("programme", "facilitators")
+        }
+
+
+class CohortCopyForm(forms.Form):
+    title = forms.CharField(label=_("Title of the new cohort"), max_length=200)
+    intake_year = forms.IntegerField(label=_("Programme year"), min_value=2000, max_value=2100)
+    starts_on = forms.DateField(
+        label=_("New start date"),
+        widget=_date_input(),
+        help_text=_(
+            "Sessions keep their weekday and time: they move by whole weeks, the fewest "
+            "that bring the first day on or after this date."
+        ),
+    )
+
+
+class CohortFilterForm(forms.Form):
+    programme = forms.ModelChoiceField(
+        label=_("Programme"), queryset=None, required=False, empty_label=_("All programmes")
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("Any status"))] + list(Cohort.Status.choices),
+    )
+    year = forms.TypedChoiceField(
+        label=_("Programme year"), required=False, coerce=int, empty_value=None
+    )
+
+    def __init__(self, *args, programmes, years, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].queryset = programmes
+        self.fields["year"].choices = [("", _("Any year"))] + [(year, year) for year in years]

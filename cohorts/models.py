@@ -63,6 +63,12 @@ class Cohort(models.Model):
     sponsor_approval_required = models.BooleanField(
         _("applications need sponsor approval"), default=False
     )
+    # Set on a draft that is ready: the scheduled task opens it when its application
+    # window starts. Unfinished drafts leave it off, so they are never published by
+    # accident; opening clears it.
+    opens_automatically = models.BooleanField(
+        _("open applications automatically when the window starts"), default=False
+    )
     facilitators = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("facilitators"),
@@ -99,7 +105,11 @@ class Cohort(models.Model):
                 name="cohort_window_in_order",
             ),
         ]
-        indexes = [models.Index(fields=["status", "starts_on"])]
+        indexes = [
+            models.Index(fields=["status", "starts_on"]),
+            models.Index(fields=["status", "applications_open_at"]),
+            models.Index(fields=["status", "applications_close_at"]),
+        ]
 
     def __str__(self):
         return f"{self.programme.name}: {self.title}"

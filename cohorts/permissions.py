@@ -42,6 +42,48 @@ def cohorts_managed_by(user) -> QuerySet[Cohort]:
     return Cohort.objects.none()
 
 
+# --- Running cohorts -------------------------------------------------------------------
+# Programme admins run every cohort. A facilitator runs the cohorts assigned to them:
+# edits their settings, moves them along the lifecycle and runs them again, but does not
+# create cohorts from nothing or choose who facilitates.
+
+
+def can_list_managed_cohorts(user) -> bool:
+    """The "Cohorts" pages exist for programme admins and facilitators only."""
+    return _active(user) and (user.is_programme_admin or user.is_facilitator)
+
+
+def can_create_cohort(user) -> bool:
+    return _active(user) and user.is_programme_admin
+
+
+def can_view_cohort_home(user, cohort: Cohort) -> bool:
+    return can_manage_cohort(user, cohort)
+
+
+def can_edit_cohort(user, cohort: Cohort) -> bool:
+    return can_manage_cohort(user, cohort)
+
+
+def can_assign_facilitators(user, cohort: Cohort | None = None) -> bool:
+    """Choosing who facilitates a cohort (new or existing) is for programme admins."""
+    return _active(user) and user.is_programme_admin
+
+
+def can_change_cohort_status(user, cohort: Cohort) -> bool:
+    return can_manage_cohort(user, cohort)
+
+
+def can_run_cohort_again(user, cohort: Cohort) -> bool:
+    """Copy a cohort into a new draft: programme admins, and the cohort's own facilitators
+    (the copy has them as facilitators)."""
+    return can_manage_cohort(user, cohort)
+
+
+def can_view_cohort_participants(user, cohort: Cohort) -> bool:
+    return can_manage_cohort(user, cohort)
+
+
 # --- Applicants ------------------------------------------------------------------------
 
 

@@ -57,6 +57,30 @@ def cohort_list_facilitated(user) -> QuerySet[Cohort]:
     )
 
 
+def cohort_participant_user_ids(cohort: Cohort) -> list[int]:
+    """Active accounts with a place on the cohort (enrolled or completed), by ID."""
+    return list(
+        Enrolment.objects.filter(
+            cohort=cohort,
+            status__in=[Enrolment.Status.ACTIVE, Enrolment.Status.COMPLETED],
+            user__is_active=True,
+        )
+        .order_by("user_id")
+        .values_list("user_id", flat=True)
+    )
+
+
+def cohort_waitlist_user_ids(cohort: Cohort) -> list[int]:
+    """Active accounts on the cohort's waitlist, first in line first."""
+    return list(
+        Application.objects.filter(
+            cohort=cohort, state=Application.State.WAITLISTED, applicant__is_active=True
+        )
+        .order_by("waitlist_position")
+        .values_list("applicant_id", flat=True)
+    )
+
+
 def enrolment_list_for_user(user) -> QuerySet[Enrolment]:
     return (
         Enrolment.objects.filter(user=user)
@@ -288,3 +312,44 @@ def programme_list_with_question_counts():
             "question_set__questions", filter=Q(question_set__questions__is_active=True)
         )
     ).order_by("name")
+
+
+# --- Running cohorts -----------------------------------------------------------------------
+
+
+def cohort_list_for_management(
+    cohorts: QuerySet[Cohort],
+    *,
+    programme_id: int | None = None,
+    status: str = "",
+    year: int | None = None,
+) -> QuerySet[Cohort]:
+    """Cohorts (already scoped to who is asking) for the "Cohorts" list, filtered: newest
+    programme year first, with the programme, facilitators and `to_decide`."""
+    if programme_id:
+        cohorts = cohorts.filter(programme_id=programme_id)
+    if status in Cohort.Status.values:
+        cohorts = cohorts.filter(status=status)
+    if year:
+        cohorts = cohorts.filter(intake_year=year)
+    return (
+        cohorts.select_related("programme")
+        .prefetch_related("facilitators")
+        .annotate(
+            to_decide=Count(
+                "applications",
+                filter=Q(
+                    applications__state__in=[
+                        Application.State.SUBMITTED,
+                        Application.State.IN_REVIEW,
+                    ]
+                ),
+            )
+        )
+        .order_by("-intake_year", "-starts_on", "title", "pk")
+    )
+
+
+def cohort_years(cohorts: QuerySet[Cohort]) -> list[int]:
+    """The programme years among `cohorts`, newest first (for the list's filter)."""
+    return list(cohorts.order_by("-intake_year").values_list("intake_year", flat=True).distinct())

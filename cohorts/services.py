@@ -17,6 +17,7 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import logging
 import secrets
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -26,16 +27,21 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Max
-from django.utils import timezone
+from django.db.models import Count, Max, QuerySet
+from django.utils import formats, timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from academy import services as academy_services
 from accounts.models import Organisation
+from audit.services import audit_record
 from core.errors import ApplicationError
 from core.tasks import enqueue_on_commit
+from scheduling import selectors as scheduling_selectors
+from scheduling import services as scheduling_services
 
-from . import workflow
+from . import lifecycle, workflow
 from .models import (
     Application,
     ApplicationAnswer,
@@ -51,6 +57,7 @@ from .models import (
 )
 from .workflow import Actor
 
+logger = logging.getLogger(__name__)
 User = get_user_model()
 State = Application.State
 
@@ -1266,3 +1273,472 @@ def question_set_save(
         question.save()
         position += 1
     return question_set
+
+
+# --- Cohorts: creating, changing, the lifecycle, running again ---------------------------
+
+# The settings a programme admin or facilitator edits; the audit trail records changes
+# to each. Facilitators and status have their own entries.
+COHORT_SETTINGS = [
+    "title",
+    "intake_year",
+    "starts_on",
+    "ends_on",
+    "capacity",
+    "applications_open_at",
+    "applications_close_at",
+    "delivery_mode",
+    "venue",
+    "per_organisation_cap",
+    "sponsor_approval_required",
+    "opens_automatically",
+]
+CAN_FACILITATE = (User.Role.FACILITATOR, User.Role.ADMIN)
+
+
+def _audit_value(value):
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    return value
+
+
+def _settings_of(cohort: Cohort) -> dict:
+    return {name: _audit_value(getattr(cohort, name)) for name in COHORT_SETTINGS}
+
+
+def _check_settings(values: dict, *, status: str) -> None:
+    """Field errors for a cohort's settings, all at once (ValidationError)."""
+    errors = {}
+    if not values["title"]:
+        errors["title"] = _("Enter a title.")
+    if not 2000 <= (values["intake_year"] or 0) <= 2100:
+        errors["intake_year"] = _("Enter the programme year, for example 2027.")
+    starts_on, ends_on = values["starts_on"], values["ends_on"]
+    if starts_on and ends_on and ends_on < starts_on:
+        errors["ends_on"] = _("The cohort must end on or after the day it starts.")
+    if values["capacity"] is not None and values["capacity"] < 1:
+        errors["capacity"] = _("Enter at least 1 place, or leave it empty while you plan.")
+    cap = values["per_organisation_cap"]
+    if cap is not None and cap < 1:
+        errors["per_organisation_cap"] = _("Enter at least 1, or leave it empty for no limit.")
+    opens, closes = values["applications_open_at"], values["applications_close_at"]
+    if opens and closes and closes <= opens:
+        errors["applications_close_at"] = _("Applications must close after they open.")
+    if values["delivery_mode"] not in Cohort.DeliveryMode.values:
+        errors["delivery_mode"] = _("Choose how the cohort is delivered.")
+    if status != Cohort.Status.DRAFT:
+        # Once advertised, a cohort keeps what opening needed.
+        required = {
+            "starts_on": _("A cohort that has opened needs its start date."),
+            "ends_on": _("A cohort that has opened needs its end date."),
+            "capacity": _("A cohort that has opened needs its number of places."),
+            "applications_open_at": _("A cohort that has opened needs its application window."),
+            "applications_close_at": _("A cohort that has opened needs its application window."),
+        }
+        for name, message in required.items():
+            if values[name] is None:
+                errors.setdefault(name, message)
+    elif values["opens_automatically"] and not errors:
+        problems = lifecycle.problems_before_opening(Cohort(**values))
+        if problems:
+            errors["opens_automatically"] = _(
+                "To open automatically, the cohort must be ready to open: %(problems)s"
+            ) % {"problems": " ".join(problems)}
+    if errors:
+        raise ValidationError(errors)
+
+
+def _check_facilitators(facilitators: list) -> None:
+    if any(not person.is_active or person.role not in CAN_FACILITATE for person in facilitators):
+        raise ValidationError(
+            {"facilitators": _("Only facilitators and programme admins can facilitate a cohort.")}
+        )
+
+
+def _clean_settings(fields: dict) -> dict:
+    values = {name: fields[name] for name in COHORT_SETTINGS}
+    values["title"] = (values["title"] or "").strip()
+    values["venue"] = (values["venue"] or "").strip()
+    return values
+
+
+@transaction.atomic
+def cohort_create(
+    *,
+    actor: User | None,
+    programme,
+    facilitators: list,
+    title: str,
+    intake_year: int,
+    starts_on: dt.date | None = None,
+    ends_on: dt.date | None = None,
+    capacity: int | None = None,
+    applications_open_at: dt.datetime | None = None,
+    applications_close_at: dt.datetime | None = None,
+    delivery_mode: str = Cohort.DeliveryMode.BLENDED,
+    venue: str = "",
+    per_organisation_cap: int | None = None,
+    sponsor_approval_required: bool = False,
+    opens_automatically: bool = False,
+) -> Cohort:
+    """A new cohort of `programme`, as a draft nobody outside its facilitators sees.
+
+    Raises ValidationError naming the fields that are wrong. A draft may lack dates,
+    places and its application window; asking it to open automatically needs them all.
+    Audited ("cohort.created"), with its facilitators.
+    """
+    values = _clean_settings(locals())
+    _check_settings(values, status=Cohort.Status.DRAFT)
+    facilitators = list(facilitators)
+    _check_facilitators(facilitators)
+    cohort = Cohort.objects.create(programme=programme, status=Cohort.Status.DRAFT, **values)
+    cohort.facilitators.set(facilitators)
+    audit_record(
+        actor=actor,
+        action="cohort.created",
+        target=cohort,
+        after={
+            "programme": programme.pk,
+            **_settings_of(cohort),
+            "facilitators": sorted(person.pk for person in facilitators),
+        },
+    )
+    return cohort
+
+
+def _check_sessions_within(cohort: Cohort, starts_on, ends_on) -> None:
+    """Dates may not move so that sessions going ahead fall outside them."""
+    sessions = scheduling_selectors.session_list_for_cohort(cohort).filter(status="scheduled")
+    outside = []
+    for session in sessions:
+        day = session.local_date
+        if (starts_on and day < starts_on) or (
+            ends_on and timezone.localtime(session.ends_at).date() > ends_on
+        ):
+            outside.append(session)
+    if outside:
+        raise ValidationError(
+            {
+                "starts_on": ngettext(
+                    "%(count)s session falls outside these dates (%(title)s on %(date)s): "
+                    "move or cancel it first.",
+                    "%(count)s sessions fall outside these dates (the first is %(title)s on "
+                    "%(date)s): move or cancel them first.",
+                    len(outside),
+                )
+                % {
+                    "count": len(outside),
+                    "title": outside[0].title,
+                    "date": formats.date_format(outside[0].local_date, "j F Y"),
+                }
+            }
+        )
+
+
+@transaction.atomic
+def cohort_update(
+    *, cohort: Cohort, actor: User | None, facilitators: list | None = None, **fields
+) -> Cohort:
+    """Change a cohort's settings (`fields` are COHORT_SETTINGS) and, when given, its
+    facilitators.
+
+    Refuses, with a field error, a capacity below the places already taken plus those
+    reserved for organisations, dates that would leave sessions outside them, and
+    removing what an opened cohort needs. Places added to a cohort with a waitlist are
+    offered to it at once. An archived cohort cannot change (ApplicationError). Audited
+    with what changed ("cohort.changed", "cohort.facilitators_changed").
+    """
+    cohort = _lock_cohort(cohort.pk)
+    if cohort.status == Cohort.Status.ARCHIVED:
+        raise ApplicationError(_("This cohort is archived: it can no longer change."))
+    before = _settings_of(cohort)
+    values = _clean_settings(
+        {**{name: getattr(cohort, name) for name in COHORT_SETTINGS}, **fields}
+    )
+    if cohort.status != Cohort.Status.DRAFT:
+        values["opens_automatically"] = False
+    _check_settings(values, status=cohort.status)
+    needed = cohort.places_taken + cohort.places_reserved
+    if needed and (values["capacity"] or 0) < needed:
+        raise ValidationError(
+            {
+                "capacity": _(
+                    "%(taken)s places are taken and %(reserved)s are reserved for "
+                    "organisations, so the cohort needs at least %(needed)s places."
+                )
+                % {
+                    "taken": cohort.places_taken,
+                    "reserved": cohort.places_reserved,
+                    "needed": needed,
+                }
+            }
+        )
+    if (values["starts_on"], values["ends_on"]) != (cohort.starts_on, cohort.ends_on):
+        _check_sessions_within(cohort, values["starts_on"], values["ends_on"])
+    added_places = (values["capacity"] or 0) - (cohort.capacity or 0)
+    for name, value in values.items():
+        setattr(cohort, name, value)
+    cohort.save(update_fields=COHORT_SETTINGS)
+    after = _settings_of(cohort)
+    changed = [name for name in COHORT_SETTINGS if before[name] != after[name]]
+    if changed:
+        audit_record(
+            actor=actor,
+            action="cohort.changed",
+            target=cohort,
+            before={name: before[name] for name in changed},
+            after={name: after[name] for name in changed},
+        )
+    if facilitators is not None:
+        facilitators = list(facilitators)
+        _check_facilitators(facilitators)
+        old = sorted(cohort.facilitators.values_list("pk", flat=True))
+        new = sorted(person.pk for person in facilitators)
+        if old != new:
+            cohort.facilitators.set(facilitators)
+            audit_record(
+                actor=actor,
+                action="cohort.facilitators_changed",
+                target=cohort,
+                before={"facilitators": old},
+                after={"facilitators": new},
+            )
+    if added_places > 0:
+        places = _Places(cohort)
+        events = _offer_waitlist(places, limit=added_places)
+        places.save()
+        _notify(events)
+    return cohort
+
+
+def _move_status(cohort: Cohort, move: lifecycle.Move, *, actor: User | None, reason: str) -> None:
+    """Record `move` on a cohort locked by the caller."""
+    before = cohort.status
+    cohort.status = move.to_status
+    # Opened, by hand or on schedule: nothing is left to open automatically.
+    cohort.opens_automatically = False
+    cohort.save(update_fields=["status", "opens_automatically"])
+    audit_record(
+        actor=actor,
+        action="cohort.status_changed",
+        target=cohort,
+        before={"status": before},
+        after={"status": cohort.status},
+        reason=reason,
+    )
+
+
+@transaction.atomic
+def cohort_transition(
+    *, cohort: Cohort, action: str, actor: User | None, reason: str = ""
+) -> Cohort:
+    """Move a cohort one step along its lifecycle: open, close, start, complete or archive.
+
+    Raises ApplicationError, saying what the next step is, for any other move, and when
+    opening a cohort without its dates, places or a window still to come. Audited
+    ("cohort.status_changed").
+    """
+    cohort = _lock_cohort(cohort.pk)
+    move = lifecycle.check(cohort, action)
+    _move_status(cohort, move, actor=actor, reason=reason)
+    return cohort
+
+
+def cohort_open(*, cohort: Cohort, actor: User | None) -> Cohort:
+    return cohort_transition(cohort=cohort, action="open", actor=actor)
+
+
+def cohort_close(*, cohort: Cohort, actor: User | None) -> Cohort:
+    return cohort_transition(cohort=cohort, action="close", actor=actor)
+
+
+def cohort_start(*, cohort: Cohort, actor: User | None) -> Cohort:
+    return cohort_transition(cohort=cohort, action="start", actor=actor)
+
+
+def cohort_complete(*, cohort: Cohort, actor: User | None) -> Cohort:
+    return cohort_transition(cohort=cohort, action="complete", actor=actor)
+
+
+def cohort_archive(*, cohort: Cohort, actor: User | None) -> Cohort:
+    return cohort_transition(cohort=cohort, action="archive", actor=actor)
+
+
+def _due_on_dates(now: dt.datetime) -> list[tuple[str, QuerySet, str]]:
+    """(action, cohorts due for it now, the reason recorded), in the order they run."""
+    return [
+        (
+            "open",
+            Cohort.objects.filter(
+                status=Cohort.Status.DRAFT,
+                opens_automatically=True,
+                applications_open_at__lte=now,
+                applications_close_at__gt=now,
+            ),
+            _("Opened on schedule: the application window started."),
+        ),
+        (
+            "close",
+            Cohort.objects.filter(status=Cohort.Status.OPEN, applications_close_at__lte=now),
+            _("Closed on schedule: the application window ended."),
+        ),
+        (
+            "start",
+            Cohort.objects.filter(
+                status=Cohort.Status.CLOSED, starts_on__lte=timezone.localdate(now)
+            ),
+            _("Started on schedule: the cohort's start date came."),
+        ),
+    ]
+
+
+@transaction.atomic
+def _advance_one(cohort_id: int, action: str, reason: str, now: dt.datetime) -> bool:
+    cohort = _lock_cohort(cohort_id)
+    # Checked again under the lock: a person or another run may have moved it meanwhile.
+    for due_action, due, _reason in _due_on_dates(now):
+        if due_action == action and due.filter(pk=cohort_id).exists():
+            break
+    else:
+        return False
+    try:
+        move = lifecycle.check(cohort, action)
+    except ApplicationError as error:
+        logger.warning("Cohort %s was due to %s but cannot: %s", cohort_id, action, error.message)
+        return False
+    _move_status(cohort, move, actor=None, reason=reason)
+    return True
+
+
+def cohort_advance_on_dates(*, now: dt.datetime | None = None) -> list[tuple[int, str]]:
+    """Open, close and start cohorts whose dates have come; returns (cohort id, action).
+
+    Opens only drafts marked to open automatically whose window has started and not yet
+    ended; closes open cohorts whose window has ended; starts closed cohorts whose start
+    date has come. Each cohort moves in its own transaction under its row lock, so
+    running this twice, or in two workers at once, moves each cohort once.
+    """
+    now = now or timezone.now()
+    moved = []
+    for action, due, reason in _due_on_dates(now):
+        for cohort_id in list(due.order_by("pk").values_list("pk", flat=True)):
+            if _advance_one(cohort_id, action, reason, now):
+                moved.append((cohort_id, action))
+    return moved
+
+
+def _shift_wall_clock(moment: dt.datetime | None, days: int) -> dt.datetime | None:
+    """The same UK wall-clock time `days` later: 10:00 stays 10:00 across a clock change."""
+    if moment is None:
+        return None
+    local = timezone.localtime(moment)
+    return timezone.make_aware(local.replace(tzinfo=None) + dt.timedelta(days=days))
+
+
+@dataclass
+class CohortCopy:
+    cohort: Cohort
+    weeks: int
+    sessions: int = 0
+    modules: int = 0
+    # (the copied session, what it clashes with) for each copied session with a clash.
+    clashes: list = field(default_factory=list)
+
+
+@transaction.atomic
+def cohort_copy(
+    *, source: Cohort, actor: User, title: str, intake_year: int, starts_on: dt.date
+) -> CohortCopy:
+    """Run a cohort again: a new draft with `source`'s settings, timetable and own course
+    modules, starting on `starts_on`.
+
+    Everything moves by whole weeks, the fewest that bring the first day on or after
+    `starts_on`, so sessions keep their weekday and UK wall-clock time (across clock
+    changes); the application window and module dates move the same way. Sessions are
+    scheduled through the scheduling services (new calendar identifiers; cancelled ones
+    are left out) and modules and materials copied through the academy services (files
+    under new names). Facilitators come along, and a facilitator who runs it again is
+    one of them. Places, applications, reservations and participants do not. Clashes
+    with other bookings are reported, not refused: the copy is a draft to check.
+    """
+    if source.starts_on is None:
+        raise ApplicationError(
+            _("Set the dates of the cohort you copy first: its sessions move with them.")
+        )
+    if starts_on <= source.starts_on:
+        raise ValidationError(
+            {
+                "starts_on": _("Choose a start after %(date)s, when the copied cohort started.")
+                % {"date": formats.date_format(source.starts_on, "j F Y")}
+            }
+        )
+    weeks = -(-(starts_on - source.starts_on).days // 7)
+    days = weeks * 7
+    facilitators = [
+        person
+        for person in source.facilitators.all()
+        if person.is_active and person.role in CAN_FACILITATE
+    ]
+    if actor.is_facilitator and actor not in facilitators:
+        facilitators.append(actor)
+    cohort = cohort_create(
+        actor=actor,
+        programme=source.programme,
+        facilitators=facilitators,
+        title=title,
+        intake_year=intake_year,
+        starts_on=starts_on,
+        ends_on=source.ends_on + dt.timedelta(days=days) if source.ends_on else None,
+        capacity=source.capacity,
+        applications_open_at=_shift_wall_clock(source.applications_open_at, days),
+        applications_close_at=_shift_wall_clock(source.applications_close_at, days),
+        delivery_mode=source.delivery_mode,
+        venue=source.venue,
+        per_organisation_cap=source.per_organisation_cap,
+        sponsor_approval_required=source.sponsor_approval_required,
+        opens_automatically=False,
+    )
+    outcome = CohortCopy(cohort=cohort, weeks=weeks)
+    for session in scheduling_selectors.session_list_for_cohort(source):
+        if session.is_cancelled:
+            continue
+        leads = [
+            person
+            for person in session.facilitators.all()
+            if person.is_active and person.role in CAN_FACILITATE
+        ]
+        details = {
+            "cohort": cohort,
+            "actor": actor,
+            "title": session.title,
+            "kind": session.kind,
+            "starts_at": _shift_wall_clock(session.starts_at, days),
+            "ends_at": _shift_wall_clock(session.ends_at, days),
+            "facilitators": leads or facilitators,
+            "description": session.description,
+            "venue": session.venue,
+            "access_notes": session.access_notes,
+            "joining_link": session.joining_link,
+            "capacity": session.capacity,
+        }
+        try:
+            copy = scheduling_services.session_schedule(**details)
+        except scheduling_services.ClashWarning as warning:
+            copy = scheduling_services.session_schedule(**details, confirm_clashes=True)
+            outcome.clashes.append((copy, warning.clashes))
+        outcome.sessions += 1
+    outcome.modules = academy_services.cohort_modules_copy(
+        source=source, target=cohort, shift_days=days
+    )
+    audit_record(
+        actor=actor,
+        action="cohort.copied",
+        target=cohort,
+        after={
+            "copied_from": source.pk,
+            "weeks": weeks,
+            "sessions": outcome.sessions,
+            "modules": outcome.modules,
+        },
+    )
+    return outcome

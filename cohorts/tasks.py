@@ -1,5 +1,6 @@
 """Background work for cohorts: e-mails about applications and nominations, and the
-scheduled jobs (expiring offers, deleting old equality monitoring answers).
+scheduled jobs (expiring offers, deleting old equality monitoring answers, opening,
+closing and starting cohorts on their dates).
 
 Each task takes IDs, reloads the rows and is safe to run twice: e-mails are claimed by
 setting a timestamp with a conditional UPDATE before they are sent.
@@ -141,3 +142,11 @@ def expire_overdue_offers() -> int:
 def purge_equality_responses() -> int:
     """Scheduled: delete equality monitoring answers past their retention period."""
     return services.equality_responses_purge()
+
+
+def advance_cohorts_on_dates() -> int:
+    """Scheduled: open, close and start cohorts whose dates have come."""
+    moved = services.cohort_advance_on_dates()
+    if moved:
+        logger.info("Moved cohorts on their dates: %s", moved)
+    return len(moved)

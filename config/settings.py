@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "certificates",
     "audit",
     "scheduling",
+    "announcements",
 ]
 
 MIDDLEWARE = [

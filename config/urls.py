@@ -8,6 +8,10 @@ urlpatterns = [
     path("cohorts/", include("cohorts.urls")),
     path("manage/audit/", include("audit.urls")),
     path("manage/programmes/", include("academy.manage_urls")),
+    path("manage/cohorts/", include("cohorts.manage_urls")),
+    # /manage/cohorts/<id>/announcements/new/, /manage/announcements/ and
+    # /announcements/<id>/dismiss/.
+    path("", include("announcements.urls")),
     path("manage/", include("accounts.manage_urls")),
     path("", include("scheduling.urls")),
     # Public /verify/ and /credentials/ pages, and /certificates/ and

@@ -15,6 +15,7 @@ def _nav_for(user) -> list[tuple[str, str]]:
         items.append(("cohorts:application-list-organisation", _("Your organisation")))
         items.append(("cohorts:nomination-list", _("Nominations")))
     if user.is_programme_admin or user.is_facilitator:
+        items.append(("cohorts-manage:cohort-list", _("Cohorts")))
         items.append(("academy:content-list", _("Course content")))
         items.append(("certificates:cohort-list", _("Certificates")))
     if user.is_programme_admin:

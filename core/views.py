@@ -12,6 +12,7 @@ from django_q.status import Stat
 
 from accounts.services import user_set_language
 from accounts.views import set_language_cookie
+from announcements.selectors import announcement_list_for_dashboard
 from certificates.selectors import certificate_list_for_holder
 from cohorts.selectors import (
     application_list_needing_attention,
@@ -33,6 +34,7 @@ class DashboardView(LoginRequiredMixin, TemplateView):
         context["enrolments"] = enrolment_list_for_user(user)
         context["next_session"] = session_next_for_person(user)
         context["holder_certificates"] = certificate_list_for_holder(user)
+        context["dashboard_announcements"] = announcement_list_for_dashboard(user)
         context.update(application_list_needing_attention(user))
         if user.is_facilitator or user.is_programme_admin:
             context["facilitated_cohorts"] = cohort_list_facilitated(user)

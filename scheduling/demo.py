@@ -81,6 +81,28 @@ SESSIONS = [
      (EDINBURGH, EDINBURGH_ACCESS), False, [PRIYA], ""),
 ]  # fmt: skip
 
+BIRMINGHAM = "The Exchange, 3 Centenary Square\nBirmingham B1 2DR"
+BIRMINGHAM_ACCESS = "Step-free entrance from Centenary Square, lift to every floor."
+
+# Last year's Leadership Academy cohort, which its participants completed and which a
+# facilitator can run again. Days from its start. Seeded once its people are in
+# (after the certificates demo), so the registers are full.
+LAST_YEAR_SESSIONS = [
+    ("la-last-year", "Launch day in Birmingham", Kind.WORKSHOP, 0, "10:00", "16:00",
+     (BIRMINGHAM, BIRMINGHAM_ACCESS), False, [PRIYA, TOM],
+     "Meet your cohort, agree how we will work together and set your learning goals."),
+    ("la-last-year", "Webinar: Digital change in public services", Kind.WEBINAR, 14, "14:00",
+     "15:30", None, True, [PRIYA], ""),
+    ("la-last-year", "Coaching circle: live challenges", Kind.COACHING, 35, "09:30", "11:00",
+     None, True, [TOM], "Small-group coaching on a live challenge from your own work."),
+    ("la-last-year", "Masterclass: Using data to decide", Kind.MASTERCLASS, 56, "13:00",
+     "16:00", (BIRMINGHAM, BIRMINGHAM_ACCESS), True, [PRIYA], ""),
+    ("la-last-year", "Workshop: Designing services with users", Kind.WORKSHOP, 98, "10:00",
+     "16:00", (BIRMINGHAM, BIRMINGHAM_ACCESS), False, [PRIYA, TOM], ""),
+    ("la-last-year", "Showcase and celebration", Kind.WORKSHOP, 154, "10:00", "15:00",
+     (BIRMINGHAM, BIRMINGHAM_ACCESS), False, [PRIYA, TOM], ""),
+]  # fmt: skip
+
 # One upcoming session is cancelled, to show how that looks.
 CANCELLED = {
     ("la-running", "Coaching circles 4"): "Tom is away that week; the circle moves to the "
@@ -110,11 +132,11 @@ def _place(day, start, end, keys, booked, step):
         day += dt.timedelta(days=step)
 
 
-def seed(*, cohorts, people) -> list[Session]:
+def seed(*, cohorts, people, specs=SESSIONS) -> list[Session]:
     today = timezone.localdate()
     booked: dict[str, list] = {}
     sessions = []
-    for index, spec in enumerate(SESSIONS):
+    for index, spec in enumerate(specs):
         key, title, kind, offset, start, end, place, online, leads, description = spec
         cohort = cohorts[key]
         running = key.endswith("-running")

@@ -88,3 +88,9 @@ def test_capacity_cannot_drop_below_the_places_taken(admin_client):
     assert "2 places are already taken" in response.content.decode()
     cohort.refresh_from_db()
     assert cohort.capacity == 2
+
+
+def test_the_back_office_cannot_move_a_cohort_past_its_lifecycle(admin_client):
+    cohort = CohortFactory(status="draft")
+    page = admin_client.get(reverse("admin:cohorts_cohort_change", args=[cohort.pk]))
+    assert "status" not in page.context["adminform"].form.fields

@@ -1,7 +1,11 @@
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.utils import timezone
 
+from academy.models import Module, Programme
+from announcements.models import Announcement
+from cohorts import lifecycle
 from cohorts.models import Application, Cohort, Enrolment, Nomination, QuestionSet
 
 from .helpers import assert_places_add_up, waitlist
@@ -68,3 +72,41 @@ def test_the_readme_participants_keep_their_running_cohorts(demo):
         assert enrolment.status == Enrolment.Status.ACTIVE
         assert enrolment.cohort.status == Cohort.Status.RUNNING
         assert enrolment.cohort.programme.slug == programme
+
+
+def test_the_demo_has_a_cohort_in_every_state_for_both_programmes(demo):
+    for programme in Programme.objects.all():
+        statuses = set(programme.cohorts.values_list("status", flat=True))
+        assert statuses == set(Cohort.Status.values), programme
+
+
+def test_last_years_leadership_academy_cohort_can_be_run_again(demo):
+    cohort = Cohort.objects.get(
+        title=f"Leadership Academy {timezone.localdate().year - 1}: Spring cohort"
+    )
+    assert cohort.status == Cohort.Status.COMPLETED
+    assert cohort.facilitators.filter(email="facilitator@example.org").exists()
+    assert cohort.sessions.count() == 6
+    assert Module.objects.filter(cohort=cohort).exists()
+    # Its people completed it: the registers of its sessions are full.
+    for session in cohort.sessions.all():
+        assert session.attendance.count() == 3
+
+
+def test_the_draft_marked_to_open_automatically_is_ready_and_the_other_is_not(demo):
+    drafts = Cohort.objects.filter(status=Cohort.Status.DRAFT)
+    ready = [cohort for cohort in drafts if cohort.opens_automatically]
+    assert len(ready) == 1
+    assert lifecycle.problems_before_opening(ready[0]) == []
+    assert all(
+        lifecycle.problems_before_opening(cohort) for cohort in drafts if cohort not in ready
+    )
+
+
+def test_the_demo_participant_has_an_announcement_on_the_dashboard(client, demo):
+    client.force_login(User.objects.get(email="participant@example.org"))
+    html = client.get("/dashboard/").content.decode()
+    assert "Bring a business case to the next webinar" in html
+    count = Announcement.objects.count()
+    call_command("seed_demo", verbosity=0)
+    assert Announcement.objects.count() == count

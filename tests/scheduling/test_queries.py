@@ -121,6 +121,6 @@ def test_the_calendar_feed(client, django_assert_num_queries, timetable, partici
 def test_the_dashboard(client, django_assert_num_queries, timetable, participants, sessions):
     _cohort, _facilitator, people, _built = timetable(participants, sessions)
     client.force_login(people[0])
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         response = client.get(reverse("core:dashboard"))
     assert "Next session" in response.content.decode()
