@@ -8,26 +8,6 @@ from django.conf import settings
 from django.db import migrations, models
 
 
-SWEEP = "Certificates: retry PDFs that failed or were lost"
-
-
-def create_sweep_schedule(apps, schema_editor):
-    """Every minute, the worker queues again the certificate renders that need it."""
-    Schedule = apps.get_model("django_q", "Schedule")
-    Schedule.objects.update_or_create(
-        name=SWEEP,
-        defaults={
-            "func": "certificates.tasks.certificate_render_sweep",
-            "schedule_type": "I",
-            "minutes": 1,
-            "repeats": -1,
-        },
-    )
-
-
-def delete_sweep_schedule(apps, schema_editor):
-    apps.get_model("django_q", "Schedule").objects.filter(name=SWEEP).delete()
-
 
 class Migration(migrations.Migration):
 
@@ -136,5 +116,4 @@ class Migration(migrations.Migration):
             model_name='certificate',
             constraint=models.CheckConstraint(condition=models.Q(('rendered_revision__lte', models.F('revision'))), name='certificate_rendered_revision_known'),
         ),
-        migrations.RunPython(create_sweep_schedule, delete_sweep_schedule),
     ]

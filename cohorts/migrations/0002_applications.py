@@ -8,32 +8,6 @@ from django.conf import settings
 from django.db import migrations, models
 
 
-SCHEDULES = [
-    # (name, function, schedule type, minutes between runs)
-    ("cohorts: expire place offers", "cohorts.tasks.expire_overdue_offers", "I", 15),
-    ("cohorts: delete old equality monitoring answers", "cohorts.tasks.purge_equality_responses", "D", None),
-]
-
-
-def create_schedules(apps, schema_editor):
-    Schedule = apps.get_model("django_q", "Schedule")
-    for name, func, schedule_type, minutes in SCHEDULES:
-        Schedule.objects.update_or_create(
-            name=name,
-            defaults={
-                "func": func,
-                "schedule_type": schedule_type,
-                "minutes": minutes,
-                "repeats": -1,
-                "next_run": django.utils.timezone.now(),
-            },
-        )
-
-
-def remove_schedules(apps, schema_editor):
-    Schedule = apps.get_model("django_q", "Schedule")
-    Schedule.objects.filter(name__in=[name for name, *_ in SCHEDULES]).delete()
-
 
 def enrolments_count_for_their_organisation(apps, schema_editor):
     # Places taken before this migration count against the person's organisation.
@@ -368,5 +342,4 @@ class Migration(migrations.Migration):
             constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'choice'), _negated=True), models.Q(('choices', ''), _negated=True), _connector='OR'), name='question_choice_has_options'),
         ),
         migrations.RunPython(enrolments_count_for_their_organisation, migrations.RunPython.noop),
-        migrations.RunPython(create_schedules, remove_schedules),
     ]

@@ -2,31 +2,7 @@
 
 from django.conf import settings
 from django.db import migrations, models
-from django.utils import timezone
 
-# Opens drafts marked to open automatically, closes open cohorts and starts closed ones
-# when their dates come. Every 5 minutes: a window opening at 9:00 is open by 9:05.
-SCHEDULE_NAME = "cohorts: open, close and start cohorts on their dates"
-FUNC = "cohorts.tasks.advance_cohorts_on_dates"
-EVERY_MINUTES = 5
-
-
-def create_schedule(apps, schema_editor):
-    Schedule = apps.get_model("django_q", "Schedule")
-    Schedule.objects.update_or_create(
-        name=SCHEDULE_NAME,
-        defaults={
-            "func": FUNC,
-            "schedule_type": "I",  # Schedule.MINUTES
-            "minutes": EVERY_MINUTES,
-            "repeats": -1,
-            "next_run": timezone.now(),
-        },
-    )
-
-
-def remove_schedule(apps, schema_editor):
-    apps.get_model("django_q", "Schedule").objects.filter(name=SCHEDULE_NAME).delete()
 
 
 class Migration(migrations.Migration):
@@ -52,5 +28,4 @@ class Migration(migrations.Migration):
             model_name='cohort',
             index=models.Index(fields=['status', 'applications_close_at'], name='cohorts_coh_status_9c007d_idx'),
         ),
-        migrations.RunPython(create_schedule, remove_schedule),
     ]

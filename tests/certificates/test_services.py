@@ -212,13 +212,6 @@ def test_a_render_task_lost_from_the_queue_is_queued_again_after_an_hour():
     assert services.certificate_render_sweep() == 1
 
 
-def test_the_sweep_runs_every_minute_from_a_schedule():
-    from django_q.models import Schedule
-
-    schedule = Schedule.objects.get(func="certificates.tasks.certificate_render_sweep")
-    assert (schedule.schedule_type, schedule.minutes) == (Schedule.MINUTES, 1)
-
-
 # --- Re-issuing ---------------------------------------------------------------------------
 
 

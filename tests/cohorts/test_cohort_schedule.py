@@ -2,10 +2,8 @@
 made by the migration run by a real django-q2 worker."""
 
 import datetime as dt
-from importlib import import_module
 
 import pytest
-from django.apps import apps
 from django.utils import timezone
 from django_q.models import Schedule
 
@@ -16,7 +14,6 @@ from tests.factories.academy import ProgrammeFactory
 
 Status = Cohort.Status
 SCHEDULE = "cohorts: open, close and start cohorts on their dates"
-MIGRATION = import_module("cohorts.migrations.0003_cohort_management")
 
 
 def _cohorts():
@@ -119,27 +116,13 @@ def test_a_cohort_whose_window_ended_and_start_came_closes_and_starts_in_one_run
     assert cohort.status == Status.RUNNING
 
 
-@pytest.mark.django_db
-def test_the_migration_schedules_the_task_every_five_minutes():
-    # Run as the migration runs it (twice: it may be re-applied), on a database that a
-    # transactional test may have emptied.
-    MIGRATION.create_schedule(apps, None)
-    MIGRATION.create_schedule(apps, None)
-    schedule = Schedule.objects.get(name=SCHEDULE)
-    assert schedule.func == "cohorts.tasks.advance_cohorts_on_dates"
-    assert (schedule.schedule_type, schedule.minutes, schedule.repeats) == (
-        Schedule.MINUTES,
-        5,
-        -1,
-    )
-
-
 def test_the_real_worker_opens_closes_and_starts_cohorts_on_schedule(task_worker):
     cohorts = _cohorts()
-    # A transactional test database starts empty, so the schedule row is written here
-    # as the migration writes it, due a minute ago.
-    MIGRATION.create_schedule(apps, None)
-    Schedule.objects.filter(name=SCHEDULE).update(next_run=timezone.now() - dt.timedelta(minutes=1))
+    # The schedule (written after every migrate and flush) falls due.
+    due = Schedule.objects.filter(name=SCHEDULE).update(
+        next_run=timezone.now() - dt.timedelta(minutes=1)
+    )
+    assert due == 1
 
     task_worker.wait_for(lambda: _statuses(cohorts) == EXPECTED, 120, "the scheduled moves")
     assert AuditEntry.objects.filter(action="cohort.status_changed").count() == 3

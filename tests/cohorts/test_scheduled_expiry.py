@@ -49,22 +49,15 @@ def test_a_freed_place_is_offered_and_an_unanswered_offer_passes_on(task_worker)
         lambda: _sent_to(task_worker, first, "You are offered a place"), 60, "the offer e-mail"
     )
 
-    # The deadline passes without an answer; the schedule made by the migration is due.
+    # The deadline passes without an answer; the schedule falls due.
     Application.objects.filter(pk=first.pk).update(
         offer_expires_at=timezone.now() - dt.timedelta(minutes=1)
     )
-    # A transactional test database starts empty, so the schedule row is written here as
-    # the migration writes it, due a minute ago.
-    Schedule.objects.update_or_create(
-        name=SCHEDULE,
-        defaults={
-            "func": "cohorts.tasks.expire_overdue_offers",
-            "schedule_type": Schedule.MINUTES,
-            "minutes": 15,
-            "repeats": -1,
-            "next_run": timezone.now() - dt.timedelta(minutes=1),
-        },
+    # The schedule (written after every migrate and flush) falls due.
+    due = Schedule.objects.filter(name=SCHEDULE).update(
+        next_run=timezone.now() - dt.timedelta(minutes=1)
     )
+    assert due == 1
     task_worker.wait_for(lambda: _state(second) == State.ACCEPTED, 120, "the scheduled expiry")
 
     assert _state(first) == State.OFFER_EXPIRED

@@ -1,14 +1,11 @@
 import datetime as dt
-import importlib
 import threading
 from collections import Counter
 
 import pytest
-from django.apps import apps as django_apps
 from django.core import mail
 from django.db import connection, connections
 from django.utils import timezone
-from django_q.models import Schedule
 from django_q.tasks import async_task
 
 from cohorts.models import Enrolment
@@ -156,22 +153,6 @@ def test_people_who_left_or_closed_their_account_are_not_reminded(
     assert participants[0].email not in reminded()
     assert participants[1].email not in reminded()
     assert reminded()[participants[2].email] == 1
-
-
-def test_a_data_migration_schedules_the_reminders_every_fifteen_minutes():
-    migration = importlib.import_module("scheduling.migrations.0002_reminder_schedule")
-    Schedule.objects.filter(name=migration.SCHEDULE_NAME).delete()
-    migration.create_schedule(django_apps, None)
-    migration.create_schedule(django_apps, None)  # running it again changes nothing
-    schedule = Schedule.objects.get(name=migration.SCHEDULE_NAME)
-    assert schedule.func == "scheduling.tasks.send_due_reminders"
-    assert (schedule.schedule_type, schedule.minutes, schedule.repeats) == (
-        Schedule.MINUTES,
-        15,
-        -1,
-    )
-    module_name, func_name = schedule.func.rsplit(".", 1)
-    assert callable(getattr(importlib.import_module(module_name), func_name))
 
 
 def test_the_real_worker_sends_each_reminder_once_when_the_task_runs_twice(task_worker):
