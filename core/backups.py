@@ -87,11 +87,10 @@ def backup_restore(source: Path, *, alias: str = "default") -> dict:
         )
     connection.close()
     if connection.vendor == "sqlite":
-        name = Path(database["NAME"])
-        for leftover in (Path(f"{name}-wal"), Path(f"{name}-shm")):
-            leftover.unlink(missing_ok=True)
+        # Through SQLite's backup API, which keeps the live file's write-ahead log
+        # consistent (deleting the -wal/-shm files would break open connections).
         backup = sqlite3.connect(str(source / DATABASE_SQLITE))
-        live = sqlite3.connect(str(name))
+        live = sqlite3.connect(str(database["NAME"]))
         with live:
             backup.backup(live)
         live.close()
