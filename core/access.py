@@ -26,6 +26,7 @@ class Who(StrEnum):
     OWNER = "the person the object is about (their enrolment, application, certificate)"
     COHORT_PARTICIPANT = "a participant of the object's cohort"
     ORGANISATION_SPONSOR = "a sponsor of the object's organisation"
+    RECIPIENT = "someone the object (a message) was sent to"
     SPONSOR = "any sponsor (the page shows only their organisation's things)"
     COHORT_FACILITATOR = "a facilitator of the object's cohort"
     PROGRAMME_FACILITATOR = "a facilitator of any cohort of the object's programme"
@@ -50,6 +51,7 @@ def allow(*who: Who) -> Policy:
 PUBLIC = allow(Who.ANYONE)
 SIGNED_IN = allow(Who.SIGNED_IN)
 LINK = allow(Who.LINK_HOLDER)
+NOBODY = allow()
 ADMIN = allow(Who.ADMIN)
 OWNER = allow(Who.OWNER)
 STAFF = allow(Who.FACILITATOR, Who.ADMIN)
@@ -106,7 +108,7 @@ ACCESS: dict[str, Policy] = {
     "scheduling:my-past-sessions": SIGNED_IN,
     "scheduling:calendar-feed-reset": SIGNED_IN,
     "scheduling:calendar-feed-revoke": SIGNED_IN,
-    "announcements:announcement-dismiss": allow(Who.COHORT_PARTICIPANT),  # its recipients
+    "announcements:announcement-dismiss": allow(Who.RECIPIENT),
     # --- Participants: their course and their applications --------------------------------
     "academy:course-detail": OWNER,
     "academy:course-material": OWNER,

@@ -5,6 +5,7 @@ active place on cohort 1 with its course, sessions and an announcement, a certif
 from an earlier cohort, applications in the states their pages need, a nomination by
 X's sponsor, a calendar feed. Participant B (organisation Y) is enrolled on cohort 2,
 which facilitator 2 runs in the same programme. Facilitator 1 runs every cohort of A's.
+A classmate (organisation X) is on cohort 1 too; a leaver was, and withdrew.
 
 `build_world()` returns a dict: people and objects by name, and the raw values (tokens,
 codes) that some addresses carry. Add to it what a new route needs.
@@ -23,7 +24,7 @@ from accounts.services import new_token
 from accounts.tokens import email_confirmation_token
 from announcements.services import announcement_send
 from cohorts.models import Application, Cohort
-from cohorts.services import nomination_token
+from cohorts.services import enrolment_withdraw, nomination_token
 from scheduling.services import calendar_feed_reset
 
 from .academy import PDF_BYTES, MaterialFactory, ModuleFactory, ProgrammeFactory, upload
@@ -82,6 +83,11 @@ def build_world() -> dict:
     # Cohort 1, under way: A's place, course, session, announcement.
     cohort_1 = cohort(RunningCohortFactory)
     enrolment = EnrolmentFactory(cohort=cohort_1, user=participant_a)
+    classmate = EnrolmentFactory(
+        cohort=cohort_1, user=UserFactory(full_name="Catrin Classmate", organisation=org_x)
+    ).user
+    # Took part in cohort 1 until they left, and was told what they were told then.
+    leaver = EnrolmentFactory(cohort=cohort_1, user=UserFactory(full_name="Llew Leaver"))
     module = ModuleFactory(programme=programme, cohort=cohort_1)
     material = MaterialFactory(module=module)
     file_material = MaterialFactory(
@@ -90,6 +96,22 @@ def build_world() -> dict:
         body="",
         file=upload("reading.pdf", PDF_BYTES),
     )
+    unpublished_file = MaterialFactory(
+        module=module,
+        kind=Material.Kind.FILE,
+        body="",
+        file=upload("draft.pdf", PDF_BYTES),
+        is_published=False,
+    )
+    later_module = ModuleFactory(
+        programme=programme,
+        cohort=cohort_1,
+        release_rule="days_after_start",
+        release_after_days=300,
+    )
+    unreleased_material = MaterialFactory(module=later_module)
+    shared_module = ModuleFactory(programme=programme)
+    shared_material = MaterialFactory(module=shared_module)
     session = SessionFactory(cohort=cohort_1, facilitators=[facilitator_1])
     announcement = announcement_send(
         cohort=cohort_1,
@@ -98,6 +120,7 @@ def build_world() -> dict:
         subject="Room change",
         body="We meet upstairs.",
     )
+    enrolment_withdraw(enrolment=leaver, actor=None, reason="Moved on.")
 
     # Cohort 2, under way, run by facilitator 2: B's place.
     cohort_2 = cohort(RunningCohortFactory, facilitator=facilitator_2)
@@ -129,6 +152,7 @@ def build_world() -> dict:
     awaiting_sponsor = application(State.AWAITING_SPONSOR, sponsor_approval_required=True)
     open_cohort = in_review.cohort
     fresh_cohort = cohort()  # nobody has applied yet
+    draft_cohort = cohort(status=Cohort.Status.DRAFT)
 
     nomination = make_nomination(
         cohort=open_cohort,
@@ -155,6 +179,8 @@ def build_world() -> dict:
         "facilitator_2": facilitator_2,
         "participant_a": participant_a,
         "participant_b": participant_b,
+        "classmate": classmate,
+        "leaver": leaver.user,
         "sponsor_a": sponsor_a,
         "sponsor_b": sponsor_b,
         "organisation_x": org_x,
@@ -166,12 +192,17 @@ def build_world() -> dict:
         "completed_cohort": completed,
         "open_cohort": open_cohort,
         "fresh_cohort": fresh_cohort,
+        "draft_cohort": draft_cohort,
         # A's things
         "enrolment": enrolment,
         "completed_enrolment": certificate.enrolment,
         "module": module,
         "material": material,
         "file_material": file_material,
+        "unpublished_file": unpublished_file,
+        "unreleased_material": unreleased_material,
+        "shared_module": shared_module,
+        "shared_material": shared_material,
         "session": session,
         "announcement": announcement,
         "certificate": certificate,

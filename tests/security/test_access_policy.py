@@ -17,7 +17,15 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from core.access import ACCESS, ADMIN_SITE_NAMESPACE, Who
+from core.access import (
+    ACCESS,
+    ADMIN_SITE_NAMESPACE,
+    COHORT_STAFF,
+    NOBODY,
+    OWNER,
+    PROGRAMME_STAFF,
+    Who,
+)
 from tests.factories.world import A_SECRETS, build_world
 
 
@@ -39,8 +47,17 @@ ROUTES = dict(walk(get_resolver().url_patterns))
 # The actors, and which of the policy's `Who` each of them is for A's objects.
 ACTORS = {
     "anonymous": {Who.ANYONE},
-    "participant_a": {Who.ANYONE, Who.SIGNED_IN, Who.OWNER, Who.COHORT_PARTICIPANT},
+    "participant_a": {
+        Who.ANYONE,
+        Who.SIGNED_IN,
+        Who.OWNER,
+        Who.COHORT_PARTICIPANT,
+        Who.RECIPIENT,
+    },
     "participant_b": {Who.ANYONE, Who.SIGNED_IN},
+    "classmate": {Who.ANYONE, Who.SIGNED_IN, Who.COHORT_PARTICIPANT, Who.RECIPIENT},
+    # Left cohort 1 after its announcement was sent.
+    "leaver": {Who.ANYONE, Who.SIGNED_IN, Who.RECIPIENT},
     "sponsor_a": {Who.ANYONE, Who.SIGNED_IN, Who.SPONSOR, Who.ORGANISATION_SPONSOR},
     "sponsor_b": {Who.ANYONE, Who.SIGNED_IN, Who.SPONSOR},
     "facilitator_1": {
@@ -55,7 +72,7 @@ ACTORS = {
     "admin": {Who.ANYONE, Who.SIGNED_IN, Who.ADMIN},
 }
 # Those who may never see A's personal data, whatever the page.
-OUTSIDERS = {"anonymous", "participant_b", "sponsor_b", "facilitator_2"}
+OUTSIDERS = {"anonymous", "participant_b", "classmate", "leaver", "sponsor_b", "facilitator_2"}
 
 # What a keyword in an address stands for: a key of the world (an object's pk, or a raw
 # value). ROUTE_KWARGS overrides it for one route.
@@ -133,6 +150,29 @@ ROUTE_KWARGS = {
     },
 }
 
+# The same routes with objects in another state, where the declared policy narrows.
+VARIANTS = [
+    ("cohorts:cohort-detail", "draft", {"pk": "draft_cohort"}, COHORT_STAFF),
+    ("academy:material-file", "unpublished", {"pk": "unpublished_file"}, COHORT_STAFF),
+    (
+        "academy:course-material",
+        "not-yet-released",
+        {"pk": "enrolment", "material_pk": "unreleased_material"},
+        NOBODY,
+    ),
+    (
+        "academy:course-material",
+        "shared",
+        {"pk": "enrolment", "material_pk": "shared_material"},
+        OWNER,
+    ),
+    ("academy:module-detail", "shared", {"pk": "shared_module"}, PROGRAMME_STAFF),
+    ("academy:module-update", "shared", {"pk": "shared_module"}, PROGRAMME_STAFF),
+    ("academy:module-delete", "shared", {"pk": "shared_module"}, PROGRAMME_STAFF),
+    ("academy:material-update", "shared", {"pk": "shared_material"}, PROGRAMME_STAFF),
+    ("academy:material-delete", "shared", {"pk": "shared_material"}, PROGRAMME_STAFF),
+]
+
 # Tables a request may write whatever the answer: sign-in bookkeeping and caches.
 UNWATCHED_APPS = {"sessions", "axes", "django_q", "contenttypes", "admin", "otp_totp"}
 
@@ -149,9 +189,9 @@ def world(django_db_setup, django_db_blocker):
         transaction.set_rollback(True)
 
 
-def route_url(name: str, world: dict, *, tamper: bool = False) -> str:
-    """The route's address with A's objects; `tamper` spoils any secret in it."""
-    overrides = ROUTE_KWARGS.get(name, {})
+def route_url(name: str, world: dict, *, tamper: bool = False, objects=None) -> str:
+    """The route's address with A's objects (or `objects`); `tamper` spoils any secret."""
+    overrides = objects or ROUTE_KWARGS.get(name, {})
     kwargs = {}
     for keyword in ROUTES[name].pattern.converters:
         value = world[overrides.get(keyword) or KWARG_DEFAULTS[keyword]]
@@ -223,18 +263,21 @@ def test_every_keyword_of_every_route_has_an_object():
 
 
 CASES = [
-    pytest.param(name, actor, id=f"{name}-{actor}")
+    pytest.param(name, None, ACCESS[name], actor, id=f"{name}-{actor}")
     for name in sorted(ROUTES)
     if name in ACCESS
+    for actor in ACTORS
+] + [
+    pytest.param(name, objects, policy, actor, id=f"{name}[{label}]-{actor}")
+    for name, label, objects, policy in VARIANTS
     for actor in ACTORS
 ]
 
 
-@pytest.mark.parametrize(("name", "actor"), CASES)
-def test_route_keeps_to_its_policy(world, db, name, actor):
-    policy = ACCESS[name]
+@pytest.mark.parametrize(("name", "objects", "policy", "actor"), CASES)
+def test_route_keeps_to_its_policy(world, db, name, objects, policy, actor):
     allowed = bool(policy.who & ACTORS[actor]) or Who.LINK_HOLDER in policy.who
-    url = route_url(name, world)
+    url = route_url(name, world, objects=objects)
     client = client_for(actor, world)
     for method in methods(name):
         before = fingerprint() if method == "post" and not allowed else None
@@ -255,6 +298,12 @@ def test_route_keeps_to_its_policy(world, db, name, actor):
         else:
             assert refused, f"{where}: {response.status_code}, not refused"
             assert before == after, f"{where}: a refused POST changed the database"
+            if method == "get":
+                # htmx asks for a fragment of the same page: refused the same way.
+                fragment = client.get(url, headers={"HX-Request": "true"})
+                assert fragment.status_code in (403, 404) or is_sign_in_redirect(fragment), (
+                    f"{where}: the htmx fragment answered {fragment.status_code}"
+                )
         if actor in OUTSIDERS and Who.LINK_HOLDER not in policy.who:
             leaked = [secret for secret in A_SECRETS if secret in content]
             assert not leaked, f"{where}: shows {leaked}"
