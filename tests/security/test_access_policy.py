@@ -13,6 +13,7 @@ not in KWARG_DEFAULTS (or means something else there), say what in ROUTE_KWARGS.
 import pytest
 from django.apps import apps
 from django.conf import settings
+from django.contrib.admin import site as admin_site
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -171,6 +172,14 @@ VARIANTS = [
     ("academy:module-delete", "shared", {"pk": "shared_module"}, PROGRAMME_STAFF),
     ("academy:material-update", "shared", {"pk": "shared_material"}, PROGRAMME_STAFF),
     ("academy:material-delete", "shared", {"pk": "shared_material"}, PROGRAMME_STAFF),
+    # A key starting with "?" is a query parameter.
+    ("announcements:announcement-list", "of-cohort-1", {"?cohort": "cohort_1"}, COHORT_STAFF),
+    (
+        "cohorts:application-queue",
+        "of-organisation-x",
+        {"pk": "open_cohort", "?organisation": "organisation_x"},
+        COHORT_STAFF,
+    ),
 ]
 
 # Tables a request may write whatever the answer: sign-in bookkeeping and caches.
@@ -192,14 +201,19 @@ def world(django_db_setup, django_db_blocker):
 def route_url(name: str, world: dict, *, tamper: bool = False, objects=None) -> str:
     """The route's address with A's objects (or `objects`); `tamper` spoils any secret."""
     overrides = objects or ROUTE_KWARGS.get(name, {})
+
+    def value_of(key):
+        value = world[key]
+        return getattr(value, "pk", value)
+
     kwargs = {}
     for keyword in ROUTES[name].pattern.converters:
-        value = world[overrides.get(keyword) or KWARG_DEFAULTS[keyword]]
-        value = getattr(value, "pk", value)
+        value = value_of(overrides.get(keyword) or KWARG_DEFAULTS[keyword])
         if tamper and keyword in ("token", "code"):
             value = f"{str(value)[:-4]}ZZZZ"
         kwargs[keyword] = value
-    return reverse(name, kwargs=kwargs)
+    query = {key[1:]: value_of(item) for key, item in overrides.items() if key.startswith("?")}
+    return reverse(name, kwargs=kwargs, query=query or None)
 
 
 def methods(name: str) -> list[str]:
@@ -334,3 +348,25 @@ def test_a_spoilt_token_opens_nothing(world, db, name, actor):
             leaked = [secret for secret in A_SECRETS if secret in content]
             assert not leaked, f"{where}: shows {leaked}"
         assert before == after, f"{where}: a spoilt link changed the database"
+
+
+BACK_OFFICE_PAGES = ["admin:index"] + [
+    f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist"
+    for model in admin_site._registry
+]
+
+
+@pytest.mark.parametrize("actor", [actor for actor in ACTORS if actor != "admin"])
+def test_the_back_office_is_for_staff_accounts_only(world, db, actor):
+    client = client_for(actor, world)
+    for page in BACK_OFFICE_PAGES:
+        response = client.get(reverse(page))
+        assert response.status_code == 302, f"{page} as {actor}: {response.status_code}"
+        assert response["Location"].startswith(reverse("admin:login")), page
+        assert not [secret for secret in A_SECRETS if secret in body(response)], page
+
+
+def test_the_back_office_opens_for_a_programme_admin(world, db):
+    client = client_for("admin", world)
+    for page in BACK_OFFICE_PAGES:
+        assert client.get(reverse(page)).status_code == 200, page
