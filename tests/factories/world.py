@@ -23,7 +23,7 @@ from accounts.models import RoleInvitation
 from accounts.services import new_token
 from accounts.tokens import email_confirmation_token
 from announcements.services import announcement_send
-from cohorts.models import Application, Cohort
+from cohorts.models import Application, ApplicationAnswer, Cohort
 from cohorts.services import enrolment_withdraw, nomination_token
 from scheduling.services import calendar_feed_reset
 
@@ -54,6 +54,12 @@ A_SECRETS = (
     "angharad.quillfeather@example.org",
     "Head of Quillwork",
     "Nerys Nomineeson",
+    "I led the Zephyrine migration",
+)
+# Strings only cohort 1's own people may see: its joining link and its own reading.
+COHORT_1_SECRETS = (
+    "https://meet.example.org/cohort-one-quokka",
+    "Reading only cohort one has about quokkas",
 )
 
 
@@ -73,7 +79,7 @@ def build_world() -> dict:
 
     programme = ProgrammeFactory(allows_recommendations=True)
     question_set = QuestionSetFactory(programme=programme, asks_equality_monitoring=True)
-    QuestionFactory(question_set=question_set, required=False)
+    question = QuestionFactory(question_set=question_set, required=False)
 
     def cohort(factory=CohortFactory, facilitator=facilitator_1, **kwargs):
         made = factory(programme=programme, **kwargs)
@@ -89,7 +95,7 @@ def build_world() -> dict:
     # Took part in cohort 1 until they left, and was told what they were told then.
     leaver = EnrolmentFactory(cohort=cohort_1, user=UserFactory(full_name="Llew Leaver"))
     module = ModuleFactory(programme=programme, cohort=cohort_1)
-    material = MaterialFactory(module=module)
+    material = MaterialFactory(module=module, body=COHORT_1_SECRETS[1])
     file_material = MaterialFactory(
         module=module,
         kind=Material.Kind.FILE,
@@ -112,7 +118,9 @@ def build_world() -> dict:
     unreleased_material = MaterialFactory(module=later_module)
     shared_module = ModuleFactory(programme=programme)
     shared_material = MaterialFactory(module=shared_module)
-    session = SessionFactory(cohort=cohort_1, facilitators=[facilitator_1])
+    session = SessionFactory(
+        cohort=cohort_1, facilitators=[facilitator_1], joining_link=COHORT_1_SECRETS[0]
+    )
     announcement = announcement_send(
         cohort=cohort_1,
         author=facilitator_1,
@@ -150,6 +158,10 @@ def build_world() -> dict:
     in_review = application(State.IN_REVIEW)
     accepted = application(State.ACCEPTED)
     awaiting_sponsor = application(State.AWAITING_SPONSOR, sponsor_approval_required=True)
+    for answered in (draft, in_review, accepted, awaiting_sponsor):
+        ApplicationAnswer.objects.create(
+            application=answered, question=question, value=A_SECRETS[4]
+        )
     open_cohort = in_review.cohort
     fresh_cohort = cohort()  # nobody has applied yet
     draft_cohort = cohort(status=Cohort.Status.DRAFT)

@@ -27,7 +27,7 @@ from core.access import (
     PROGRAMME_STAFF,
     Who,
 )
-from tests.factories.world import A_SECRETS, build_world
+from tests.factories.world import A_SECRETS, COHORT_1_SECRETS, build_world
 
 
 def walk(patterns, namespace=""):
@@ -74,6 +74,8 @@ ACTORS = {
 }
 # Those who may never see A's personal data, whatever the page.
 OUTSIDERS = {"anonymous", "participant_b", "classmate", "leaver", "sponsor_b", "facilitator_2"}
+# Those who may never see what only cohort 1's own people see.
+COHORT_OUTSIDERS = OUTSIDERS - {"classmate"} | {"sponsor_a"}
 
 # What a keyword in an address stands for: a key of the world (an object's pk, or a raw
 # value). ROUTE_KWARGS overrides it for one route.
@@ -246,6 +248,14 @@ def fingerprint() -> list:
     ]
 
 
+def leaks(actor: str, content: str) -> list[str]:
+    """What of A's, or of cohort 1's, the page shows someone who may not see it."""
+    secrets = (A_SECRETS if actor in OUTSIDERS else ()) + (
+        COHORT_1_SECRETS if actor in COHORT_OUTSIDERS else ()
+    )
+    return [secret for secret in secrets if secret in content]
+
+
 def is_sign_in_redirect(response) -> bool:
     return response.status_code == 302 and response["Location"].startswith(
         reverse(settings.LOGIN_URL)
@@ -318,9 +328,8 @@ def test_route_keeps_to_its_policy(world, db, name, objects, policy, actor):
                 assert fragment.status_code in (403, 404) or is_sign_in_redirect(fragment), (
                     f"{where}: the htmx fragment answered {fragment.status_code}"
                 )
-        if actor in OUTSIDERS and Who.LINK_HOLDER not in policy.who:
-            leaked = [secret for secret in A_SECRETS if secret in content]
-            assert not leaked, f"{where}: shows {leaked}"
+        if Who.LINK_HOLDER not in policy.who:
+            assert not leaks(actor, content), f"{where}: shows {leaks(actor, content)}"
 
 
 TOKEN_CASES = [
@@ -344,9 +353,7 @@ def test_a_spoilt_token_opens_nothing(world, db, name, actor):
             transaction.set_rollback(True)
         where = f"{method.upper()} {url} as {actor}"
         assert not is_server_error(name, response), f"{where}: {response.status_code}"
-        if actor in OUTSIDERS:
-            leaked = [secret for secret in A_SECRETS if secret in content]
-            assert not leaked, f"{where}: shows {leaked}"
+        assert not leaks(actor, content), f"{where}: shows {leaks(actor, content)}"
         assert before == after, f"{where}: a spoilt link changed the database"
 
 
@@ -363,10 +370,29 @@ def test_the_back_office_is_for_staff_accounts_only(world, db, actor):
         response = client.get(reverse(page))
         assert response.status_code == 302, f"{page} as {actor}: {response.status_code}"
         assert response["Location"].startswith(reverse("admin:login")), page
-        assert not [secret for secret in A_SECRETS if secret in body(response)], page
+        assert not leaks(actor, body(response)), page
 
 
 def test_the_back_office_opens_for_a_programme_admin(world, db):
     client = client_for("admin", world)
     for page in BACK_OFFICE_PAGES:
         assert client.get(reverse(page)).status_code == 200, page
+
+
+# Pages where those entitled see each secret: its absence elsewhere then means something.
+SHOWN_TO_THOSE_ENTITLED = [
+    ("people:person-detail", "admin", A_SECRETS[0]),
+    ("people:person-detail", "admin", A_SECRETS[1]),
+    ("accounts:profile", "participant_a", A_SECRETS[2]),
+    ("cohorts:nomination-list", "sponsor_a", A_SECRETS[3]),
+    ("cohorts:application-detail", "participant_a", A_SECRETS[4]),
+    ("scheduling:session-detail", "classmate", COHORT_1_SECRETS[0]),
+    ("academy:course-material", "participant_a", COHORT_1_SECRETS[1]),
+]
+
+
+@pytest.mark.parametrize(("name", "actor", "secret"), SHOWN_TO_THOSE_ENTITLED)
+def test_the_secrets_show_to_those_entitled(world, db, name, actor, secret):
+    response = client_for(actor, world).get(route_url(name, world))
+    assert response.status_code == 200
+    assert secret in body(response)
