@@ -134,6 +134,7 @@ def build_world() -> dict:
     cohort_2 = cohort(RunningCohortFactory, facilitator=facilitator_2)
     EnrolmentFactory(cohort=cohort_2, user=participant_b)
     SessionFactory(cohort=cohort_2, facilitators=[facilitator_2])
+    cohort_2_material = MaterialFactory(module=ModuleFactory(programme=programme, cohort=cohort_2))
 
     # An earlier cohort A completed, with A's certificate.
     completed = cohort(
@@ -193,6 +194,7 @@ def build_world() -> dict:
         "participant_b": participant_b,
         "classmate": classmate,
         "leaver": leaver.user,
+        "leaver_enrolment": leaver,
         "sponsor_a": sponsor_a,
         "sponsor_b": sponsor_b,
         "organisation_x": org_x,
@@ -215,6 +217,7 @@ def build_world() -> dict:
         "unreleased_material": unreleased_material,
         "shared_module": shared_module,
         "shared_material": shared_material,
+        "cohort_2_material": cohort_2_material,
         "session": session,
         "announcement": announcement,
         "certificate": certificate,

@@ -169,6 +169,26 @@ VARIANTS = [
         {"pk": "enrolment", "material_pk": "shared_material"},
         OWNER,
     ),
+    # One object in the address is A's, the other is not theirs.
+    (
+        "academy:course-material",
+        "of-cohort-2",
+        {"pk": "enrolment", "material_pk": "cohort_2_material"},
+        NOBODY,
+    ),
+    (
+        "academy:material-mark-done",
+        "of-cohort-2",
+        {"pk": "enrolment", "material_pk": "cohort_2_material"},
+        NOBODY,
+    ),
+    (
+        "academy:course-preview-material",
+        "of-cohort-2",
+        {"pk": "cohort_1", "material_pk": "cohort_2_material"},
+        NOBODY,
+    ),
+    ("academy:course-detail", "withdrawn", {"pk": "leaver_enrolment"}, NOBODY),
     ("academy:module-detail", "shared", {"pk": "shared_module"}, PROGRAMME_STAFF),
     ("academy:module-update", "shared", {"pk": "shared_module"}, PROGRAMME_STAFF),
     ("academy:module-delete", "shared", {"pk": "shared_module"}, PROGRAMME_STAFF),
