@@ -4,11 +4,9 @@ count never passes capacity and a refusal is the readable one; a status moves on
 however many hands (and workers) push it."""
 
 import datetime as dt
-import threading
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.utils import timezone
 
 from audit.models import AuditEntry
@@ -18,32 +16,10 @@ from core.errors import ApplicationError
 from tests.factories.accounts import AdminFactory
 from tests.factories.cohorts import CohortFactory, make_application
 
-from .helpers import assert_places_add_up
+from .helpers import assert_places_add_up, run_at_once
 
 pytestmark = pytest.mark.django_db(transaction=True)
 State = Application.State
-
-
-def _at_once(jobs):
-    """Run every job in its own thread, released together; return what each raised."""
-    barrier = threading.Barrier(len(jobs))
-    errors = []
-
-    def run(job):
-        try:
-            barrier.wait()
-            job()
-        except Exception as error:  # noqa: BLE001 - the test reports any failure
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return errors
 
 
 def test_a_capacity_cut_racing_acceptances_never_oversells():
@@ -57,7 +33,7 @@ def test_a_capacity_cut_racing_acceptances_never_oversells():
     def cut():
         services.cohort_update(cohort=cohort, actor=admin, capacity=5)
 
-    errors = _at_once([cut, *(accept(application) for application in applications)])
+    errors = run_at_once([cut, *(accept(application) for application in applications)])
 
     # The only possible refusal is the readable one: the cut came after more than five
     # places were taken. Never a database error.
@@ -90,7 +66,7 @@ def test_a_status_pushed_by_hand_and_by_the_schedule_at_once_moves_once():
     def on_schedule():
         moved.extend(services.cohort_advance_on_dates())
 
-    errors = _at_once([by_hand, on_schedule, on_schedule])
+    errors = run_at_once([by_hand, on_schedule, on_schedule])
 
     cohort.refresh_from_db()
     assert cohort.status == Cohort.Status.CLOSED

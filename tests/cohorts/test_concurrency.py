@@ -4,10 +4,7 @@ moment. On PostgreSQL the cohort's row lock is what keeps the count right (remov
 transaction takes the database's write lock at BEGIN (IMMEDIATE), so the same tests
 show that a small install cannot oversell either."""
 
-import threading
-
 import pytest
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
@@ -16,33 +13,11 @@ from cohorts.models import Application, ApplicationEvent
 from tests.factories.accounts import AdminFactory
 from tests.factories.cohorts import CohortFactory, make_application
 
-from .helpers import assert_places_add_up
+from .helpers import assert_places_add_up, run_at_once
 
 State = Application.State
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _at_once(jobs):
-    """Run every job in its own thread, released together; return what each raised."""
-    barrier = threading.Barrier(len(jobs))
-    errors = []
-
-    def run(job):
-        try:
-            barrier.wait()
-            job()
-        except Exception as error:  # noqa: BLE001 - the test reports any failure
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return errors
 
 
 def test_forty_acceptances_at_once_fill_ten_places_and_waitlist_the_rest_in_order():
@@ -65,7 +40,7 @@ def test_forty_acceptances_at_once_fill_ten_places_and_waitlist_the_rest_in_orde
 
         return job
 
-    errors = _at_once([accept(application) for application in applications])
+    errors = run_at_once([accept(application) for application in applications])
 
     assert errors == []
     # Every reviewer got the normal answer: a redirect back with a message, no error.
@@ -100,7 +75,7 @@ def test_withdrawals_and_acceptances_racing_never_oversell():
         (lambda a=a: services.application_withdraw(application=a, actor=a.applicant))
         for a in enrolled
     ] + [(lambda a=a: services.application_accept(application=a, actor=reviewer)) for a in new]
-    assert _at_once(jobs) == []
+    assert run_at_once(jobs) == []
 
     assert_places_add_up(cohort)
     assert cohort.places_taken == 5
