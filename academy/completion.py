@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from functools import partial
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -331,25 +331,9 @@ def _request_certificate(enrolment_id: int) -> None:
         logger.info("Enrolment %s was reopened before its certificate was requested", enrolment_id)
 
 
-@transaction.atomic
-def enrolment_evaluate_completion(*, enrolment: Enrolment, actor=None) -> str:
-    """Apply the programme's rule to one enrolment; returns what happened.
-
-    Idempotent: "completed" when an active participant now meets the rule (the
-    enrolment is completed today and its certificate requested after commit),
-    "reopened" when a completed participant no longer does and no certificate has been
-    issued (a pending one is withdrawn), otherwise "unchanged". Withdrawn places are
-    never changed. The enrolment row is locked, so two evaluations at once (two tabs, a
-    register saved while a material is marked) complete it once.
-    """
-    enrolment = (
-        Enrolment.objects.select_for_update(of=("self",))
-        .select_related("cohort")
-        .get(pk=enrolment.pk)
-    )
-    if enrolment.status == Enrolment.Status.WITHDRAWN:
-        return UNCHANGED
-    progress = progress_for_enrolments([enrolment])[0]
+def _apply(progress: EnrolmentProgress, actor) -> str:
+    """Complete or reopen one locked enrolment as its progress says; returns what happened."""
+    enrolment = progress.enrolment
     if progress.met and enrolment.status == Enrolment.Status.ACTIVE:
         completed_on = timezone.localdate()
         cohort_services.enrolment_complete(enrolment=enrolment, completed_on=completed_on)
@@ -380,9 +364,38 @@ def enrolment_evaluate_completion(*, enrolment: Enrolment, actor=None) -> str:
     return UNCHANGED
 
 
+@transaction.atomic
 def enrolments_evaluate_completion(*, enrolments, actor=None) -> dict[str, int]:
-    """Evaluate several enrolments one by one (each locked in turn); counts by outcome."""
+    """Apply each programme's rule to these enrolments; counts by outcome.
+
+    Idempotent: an active participant who now meets the rule is completed today and
+    their certificate requested after commit ("completed"); a completed participant
+    who no longer meets it goes back to taking part when no certificate has been
+    issued, a pending one being withdrawn ("reopened"); anything else is "unchanged",
+    and withdrawn places are never changed. The rows are locked first, so two
+    evaluations at once (two tabs, a register saved while a material is marked)
+    complete a place once. A fixed number of queries, plus the writes for those whose
+    state changes.
+    """
+    if isinstance(enrolments, QuerySet):
+        wanted = enrolments.values("pk")
+    else:
+        wanted = [enrolment.pk for enrolment in enrolments]
+    locked = list(
+        Enrolment.objects.select_for_update(of=("self",))
+        .select_related("cohort")
+        .filter(pk__in=wanted)
+        .exclude(status=Enrolment.Status.WITHDRAWN)
+        .order_by("pk")
+    )
     outcomes = {COMPLETED: 0, REOPENED: 0, UNCHANGED: 0}
-    for enrolment in enrolments:
-        outcomes[enrolment_evaluate_completion(enrolment=enrolment, actor=actor)] += 1
+    for progress in progress_for_enrolments(locked):
+        outcomes[_apply(progress, actor)] += 1
     return outcomes
+
+
+def enrolment_evaluate_completion(*, enrolment: Enrolment, actor=None) -> str:
+    """Apply the programme's rule to one enrolment: "completed", "reopened" or
+    "unchanged" (see enrolments_evaluate_completion)."""
+    outcomes = enrolments_evaluate_completion(enrolments=[enrolment], actor=actor)
+    return next((outcome for outcome in (COMPLETED, REOPENED) if outcomes[outcome]), UNCHANGED)
