@@ -49,3 +49,19 @@ def test_seeding_again_changes_no_progress(demo):
     call_command("seed_demo", verbosity=0)
     assert sorted(Enrolment.objects.values_list("pk", "status", "completed_on")) == before
     assert sorted(Reflection.objects.values_list("pk", "status")) == reflections
+
+
+def test_the_demo_accounts_are_where_the_readme_says(demo, client):
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    waiting = Reflection.objects.get(enrolment__user__email="participant2@example.org")
+    assert waiting.status == Reflection.Status.SUBMITTED
+    client.force_login(get_user_model().objects.get(email="sponsor@example.org"))
+    page = client.get(reverse("academy:organisation-progress")).content.decode()
+    assert "Sam Taylor" in page
+    assert "Fatima Begum" not in page  # Eastmere NHS Foundation Trust
+    client.force_login(get_user_model().objects.get(email="facilitator@example.org"))
+    cohort = waiting.enrolment.cohort
+    page = client.get(reverse("academy:progress-grid", args=[cohort.pk])).content.decode()
+    assert reverse("academy:reflection-detail", args=[waiting.pk]) in page
