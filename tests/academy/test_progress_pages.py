@@ -337,3 +337,44 @@ def test_programme_admins_set_the_rule_and_nobody_else_may(client):
     assert client.post(url, data).status_code == 302
     rule = CompletionRule.objects.get(programme=cohort.programme)
     assert (rule.minimum_attendance_percent, rule.requires_reflection) == (75, True)
+
+
+# --- Marking from the course pages -----------------------------------------------------
+
+
+def test_marking_the_last_material_completes_with_or_without_javascript(client):
+    cohort, _facilitator, enrolments, materials, _sessions = build_cohort(2)
+    CompletionRule.objects.create(programme=cohort.programme, minimum_attendance_percent=50)
+    first, second = enrolments
+    MaterialProgress.objects.filter(enrolment__in=enrolments).delete()
+    MaterialProgress.objects.create(enrolment=first, material=materials[0])
+    MaterialProgress.objects.create(enrolment=second, material=materials[0])
+
+    client.force_login(first.user)
+    url = reverse("academy:material-mark-done", args=[first.pk, materials[2].pk])
+    response = client.post(url, {"from": "course"}, follow=True)
+    assert "You have completed" in response.content.decode()
+    first.refresh_from_db()
+    assert first.status == Enrolment.Status.COMPLETED
+
+    client.force_login(second.user)
+    url = reverse("academy:material-mark-done", args=[second.pk, materials[2].pk])
+    fragment = client.post(url, {"from": "course"}, HTTP_HX_REQUEST="true").content.decode()
+    assert "You have completed" in fragment
+    # A completed course is a record: no more buttons to change it.
+    assert "Mark as not done" not in fragment
+
+
+def test_opening_a_material_that_counts_when_viewed_can_complete(client):
+    cohort, _facilitator, enrolments, materials, _sessions = build_cohort(1)
+    CompletionRule.objects.create(programme=cohort.programme, minimum_attendance_percent=0)
+    enrolment = enrolments[0]
+    MaterialProgress.objects.filter(enrolment=enrolment).delete()
+    MaterialProgress.objects.create(enrolment=enrolment, material=materials[0])
+    Material.objects.filter(pk=materials[2].pk).update(completes_on_view=True)
+
+    client.force_login(enrolment.user)
+    client.get(reverse("academy:course-material", args=[enrolment.pk, materials[2].pk]))
+
+    enrolment.refresh_from_db()
+    assert enrolment.status == Enrolment.Status.COMPLETED
