@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Material, MaterialProgress, Module, Programme
+from .models import CompletionRule, Material, MaterialProgress, Module, Programme, Reflection
 
 
 @admin.register(Programme)
@@ -39,3 +39,32 @@ class MaterialProgressAdmin(admin.ModelAdmin):
     list_display = ["enrolment", "material", "completed_at"]
     search_fields = ["enrolment__user__email", "material__title"]
     raw_id_fields = ["enrolment", "material"]
+
+
+@admin.register(CompletionRule)
+class CompletionRuleAdmin(admin.ModelAdmin):
+    """Read-only here: the portal's page saves a rule and applies it to participants."""
+
+    list_display = ["programme", "requires_materials", "minimum_attendance_percent",
+                    "requires_reflection", "updated_at"]  # fmt: skip
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Reflection)
+class ReflectionAdmin(admin.ModelAdmin):
+    """Read-only here: decisions go through the portal, which applies the completion rule."""
+
+    list_display = ["enrolment", "status", "submitted_at", "decided_at", "decided_by"]
+    list_filter = ["status"]
+    search_fields = ["enrolment__user__email"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -8,8 +8,11 @@ from django.core.files import File
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
+from cohorts.models import Enrolment
+
 from . import services
-from .models import Material, Module, Programme
+from .models import CompletionRule, Material, MaterialProgress, Module, Programme, Reflection
+from .selectors import course_for_cohort
 
 LEADERSHIP_ACADEMY = {
     "slug": "leadership-academy",
@@ -540,3 +543,109 @@ def seed_content(*, programmes, cohorts, people) -> None:
     )
     for material in welcome.materials.filter(kind__in=["page", "file"]):
         services.material_mark_done(enrolment=enrolment, material=material)
+
+
+RULES = {
+    "leadership-academy": {
+        "requires_materials": True,
+        "minimum_attendance_percent": 80,
+        "requires_reflection": False,
+        "reflection_prompt": "",
+    },
+    "empowering-women-in-a-digital-world": {
+        "requires_materials": True,
+        "minimum_attendance_percent": 75,
+        "requires_reflection": True,
+        "reflection_prompt": (
+            "Look back at the goal you set at the start of the programme. What has changed "
+            "for you, what will you do next, and who will help you do it? About 500 words."
+        ),
+    },
+}
+
+# How far each demo participant of the cohorts under way has gone, by the share of the
+# open materials they have marked done (first ones first): every stage from not started
+# to nearly there.
+SHARE_DONE = {
+    "participant@example.org": None,  # marks made by seed_content
+    "rhiannon.price@example.org": 0,
+    "grace.adeyemi@example.org": 0.5,
+    "daniel.hughes@example.org": 1,
+    "mairi.campbell@example.org": 0.25,
+    "participant2@example.org": 1,
+    "lucy.chen@example.org": 1,
+    "anna.kowalska@example.org": 0.5,
+}
+
+
+def seed_progress(*, programmes, cohorts, people) -> None:
+    """Completion rules for both programmes; progress at every stage; final reflections
+    waiting for a facilitator and returned; last year's completions backed by marks.
+
+    Runs after the timetables and registers (scheduling.demo) and the certificates demo.
+    """
+    admin = people["admin@example.org"]
+    facilitator = people["facilitator@example.org"]
+    for slug, rule in RULES.items():
+        existing = CompletionRule.objects.filter(programme=programmes[slug]).first()
+        if existing is None or any(getattr(existing, k) != v for k, v in rule.items()):
+            services.completion_rule_save(programme=programmes[slug], actor=admin, **rule)
+
+    today = timezone.localdate()
+    for key in ("la-running", "ewdw-running"):
+        cohort = cohorts[key]
+        course = course_for_cohort(cohort, today=today)
+        open_materials = [item.material for _entry, item in course.open_materials()]
+        for enrolment in Enrolment.objects.filter(
+            cohort=cohort, status=Enrolment.Status.ACTIVE
+        ).select_related("user"):
+            share = SHARE_DONE.get(enrolment.user.email)
+            if share is None:
+                continue
+            for material in open_materials[: round(share * len(open_materials))]:
+                services.material_mark_done(enrolment=enrolment, material=material)
+
+    ewdw = cohorts["ewdw-running"]
+    waiting = Enrolment.objects.get(cohort=ewdw, user=people["participant2@example.org"])
+    if not Reflection.objects.filter(enrolment=waiting).exists():
+        services.reflection_submit(
+            enrolment=waiting,
+            text="At the start I wanted to speak up more in our digital board. I now "
+            "prepare one clear ask for every meeting, and two colleagues have joined me in "
+            "a monthly peer group. Next I will lead the patient portal review.",
+        )
+    returned = Enrolment.objects.get(cohort=ewdw, user=people["lucy.chen@example.org"])
+    if not Reflection.objects.filter(enrolment=returned).exists():
+        reflection = services.reflection_submit(
+            enrolment=returned, text="The programme was useful and I enjoyed it."
+        )
+        services.reflection_return(
+            reflection=reflection,
+            actor=facilitator,
+            feedback="Thank you, Lucy. Tell us about the goal you set at the start: what "
+            "changed, and what will you do next?",
+        )
+
+    # Last year's participants completed before the portal tracked progress: their
+    # marks are recorded here directly (marks change only while a place is active), so
+    # the grid and their learning record agree with their completion.
+    last_year = cohorts["la-last-year"]
+    materials = [
+        item.material
+        for entry in course_for_cohort(last_year, today=today).modules
+        for item in entry.materials
+    ]
+    for enrolment in Enrolment.objects.filter(cohort=last_year, status=Enrolment.Status.COMPLETED):
+        MaterialProgress.objects.bulk_create(
+            [
+                MaterialProgress(
+                    enrolment=enrolment,
+                    material=material,
+                    completed_at=timezone.make_aware(
+                        dt.datetime.combine(last_year.ends_on, dt.time(12))
+                    ),
+                )
+                for material in materials
+            ],
+            ignore_conflicts=True,
+        )

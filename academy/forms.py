@@ -151,3 +151,41 @@ class ProgrammeForm(forms.ModelForm):
             "certificate_design",
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 14})}
+
+
+class CompletionRuleForm(forms.Form):
+    requires_materials = forms.BooleanField(
+        label=_("Every required material done"),
+        required=False,
+        help_text=_("Optional materials never count."),
+    )
+    minimum_attendance_percent = forms.IntegerField(
+        label=_("Sessions attended, at least (per cent)"),
+        min_value=0,
+        max_value=100,
+        help_text=_(
+            "Of the cohort's sessions that are not cancelled, rounded up. 0 means no minimum."
+        ),
+    )
+    requires_reflection = forms.BooleanField(
+        label=_("A final reflection accepted by a facilitator"), required=False
+    )
+    reflection_prompt = forms.CharField(
+        label=_("What the reflection asks"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Shown to participants above the box where they write their reflection."),
+    )
+
+
+class ReflectionForm(forms.Form):
+    text = forms.CharField(label=_("Your reflection"), widget=forms.Textarea(attrs={"rows": 12}))
+
+
+class ReflectionDecisionForm(forms.Form):
+    feedback = forms.CharField(
+        label=_("Feedback to the participant"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Needed when you return the reflection: say what to change."),
+    )

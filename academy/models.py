@@ -1,6 +1,7 @@
 import datetime as dt
 import uuid
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -225,3 +226,101 @@ class MaterialProgress(models.Model):
 
     def __str__(self):
         return f"{self.enrolment} – {self.material}"
+
+
+class CompletionRule(models.Model):
+    """What a participant of a programme must do to complete it.
+
+    A programme without a row uses `CompletionRule.default_for(programme)`: every
+    required material done and at least 80 % of the sessions attended.
+    """
+
+    DEFAULT_ATTENDANCE_PERCENT = 80
+
+    programme = models.OneToOneField(
+        Programme,
+        verbose_name=_("programme"),
+        on_delete=models.CASCADE,
+        related_name="completion_rule",
+    )
+    requires_materials = models.BooleanField(_("every required material done"), default=True)
+    minimum_attendance_percent = models.PositiveSmallIntegerField(
+        _("sessions attended (at least, in per cent)"),
+        default=DEFAULT_ATTENDANCE_PERCENT,
+        help_text=_("Of the cohort's sessions that are not cancelled. 0 means no minimum."),
+    )
+    requires_reflection = models.BooleanField(
+        _("a final reflection accepted by a facilitator"), default=False
+    )
+    reflection_prompt = models.TextField(
+        _("what the reflection asks"),
+        blank=True,
+        help_text=_("Shown to participants above the box where they write their reflection."),
+    )
+    updated_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("completion rule")
+        verbose_name_plural = _("completion rules")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(minimum_attendance_percent__lte=100),
+                name="completion_rule_percent_at_most_100",
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.programme)
+
+    @classmethod
+    def default_for(cls, programme: Programme) -> "CompletionRule":
+        """The rule of a programme whose admins have not set one (not saved)."""
+        return cls(programme=programme)
+
+
+class Reflection(models.Model):
+    """A participant's final reflection on a cohort, accepted or returned by a facilitator."""
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("Waiting for a facilitator")
+        ACCEPTED = "accepted", _("Accepted")
+        RETURNED = "returned", _("Returned for changes")
+
+    enrolment = models.OneToOneField(
+        "cohorts.Enrolment",
+        verbose_name=_("enrolment"),
+        on_delete=models.CASCADE,
+        related_name="reflection",
+    )
+    text = models.TextField(_("your reflection"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.SUBMITTED
+    )
+    submitted_at = models.DateTimeField(_("submitted"), default=timezone.now)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    feedback = models.TextField(_("feedback"), blank=True)
+
+    class Meta:
+        verbose_name = _("reflection")
+        verbose_name_plural = _("reflections")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="submitted") | Q(decided_at__isnull=False),
+                name="reflection_decided_has_date",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="returned") | ~Q(feedback=""),
+                name="reflection_returned_has_feedback",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.enrolment}: {self.get_status_display()}"

@@ -108,3 +108,38 @@ def can_download_material_file(user, material: Material) -> bool:
 def can_manage_programmes(user) -> bool:
     """Creating programmes and changing their settings is for programme admins."""
     return _is_active(user) and user.is_programme_admin
+
+
+# --- Progress and completion -------------------------------------------------------------
+
+
+def can_set_completion_rule(user, programme: Programme) -> bool:
+    """Completion rules are part of a programme's settings: programme admins."""
+    return can_manage_programmes(user)
+
+
+def can_view_progress_grid(user, cohort: Cohort) -> bool:
+    """The cohort's facilitators and programme admins see everyone's progress."""
+    if not _is_active(user):
+        return False
+    if user.is_programme_admin:
+        return True
+    return user.is_facilitator and cohort.facilitators.filter(pk=user.pk).exists()
+
+
+def can_submit_reflection(user, enrolment: Enrolment) -> bool:
+    return can_mark_progress(user, enrolment)
+
+
+def can_decide_reflection(user, reflection) -> bool:
+    return can_view_progress_grid(user, reflection.enrolment.cohort)
+
+
+def can_view_organisation_progress(user) -> bool:
+    """A sponsor sees the progress of their own organisation's people, nobody else's."""
+    return _is_active(user) and user.is_sponsor and user.organisation_id is not None
+
+
+def can_view_learning_record(user) -> bool:
+    """Everyone signed in has a learning record of their own (perhaps empty)."""
+    return _is_active(user)

@@ -13,8 +13,10 @@ from django.utils.translation import gettext as _
 from audit.services import audit_record
 from cohorts.models import Cohort, Enrolment
 from core.errors import ApplicationError
+from core.tasks import enqueue_on_commit
 
-from .models import Material, MaterialProgress, Module, Programme
+from . import completion
+from .models import CompletionRule, Material, MaterialProgress, Module, Programme, Reflection
 from .permissions import is_released_to
 from .uploads import check_upload, download_name
 
@@ -363,6 +365,7 @@ def material_mark_done(*, enrolment: Enrolment, material: Material) -> MaterialP
     progress, _created = MaterialProgress.objects.get_or_create(
         enrolment=enrolment, material=material, defaults={"completed_at": timezone.now()}
     )
+    completion.enrolment_evaluate_completion(enrolment=enrolment, actor=enrolment.user)
     return progress
 
 
@@ -371,6 +374,128 @@ def material_mark_undone(*, enrolment: Enrolment, material: Material) -> None:
     """Remove the participant's mark on `material`, if there is one."""
     _check_can_mark(enrolment, material)
     MaterialProgress.objects.filter(enrolment=enrolment, material=material).delete()
+    completion.enrolment_evaluate_completion(enrolment=enrolment, actor=enrolment.user)
+
+
+# --- Final reflections -----------------------------------------------------------------
+
+
+@transaction.atomic
+def reflection_submit(*, enrolment: Enrolment, text: str) -> Reflection:
+    """Send the participant's final reflection to the cohort's facilitators.
+
+    A returned reflection can be changed and sent again, and one still waiting can be
+    changed; an accepted one is final. Raises ValidationError for an empty text and
+    ApplicationError when the place is not active or the reflection was accepted.
+    """
+    if enrolment.status != Enrolment.Status.ACTIVE:
+        raise ApplicationError(
+            _("Reflections can only be sent while your place on the course is active.")
+        )
+    if not text.strip():
+        raise ValidationError({"text": _("Write your reflection.")})
+    reflection = Reflection.objects.select_for_update().filter(enrolment=enrolment).first()
+    if reflection is not None and reflection.status == Reflection.Status.ACCEPTED:
+        raise ApplicationError(_("Your reflection has been accepted, so it cannot change."))
+    if reflection is None:
+        reflection = Reflection(enrolment=enrolment)
+    reflection.text = text.strip()
+    reflection.status = Reflection.Status.SUBMITTED
+    reflection.submitted_at = timezone.now()
+    reflection.decided_at = None
+    reflection.decided_by = None
+    reflection.save()
+    return reflection
+
+
+@transaction.atomic
+def reflection_accept(*, reflection: Reflection, actor, feedback: str = "") -> Reflection:
+    """Accept a submitted reflection; the participant may complete as a result."""
+    reflection = Reflection.objects.select_for_update().get(pk=reflection.pk)
+    if reflection.status != Reflection.Status.SUBMITTED:
+        raise ApplicationError(_("Only a reflection waiting for a facilitator can be accepted."))
+    reflection.status = Reflection.Status.ACCEPTED
+    reflection.feedback = feedback.strip()
+    reflection.decided_at = timezone.now()
+    reflection.decided_by = actor
+    reflection.save(update_fields=["status", "feedback", "decided_at", "decided_by"])
+    audit_record(actor=actor, action="reflection.accepted", target=reflection)
+    completion.enrolment_evaluate_completion(enrolment=reflection.enrolment, actor=actor)
+    return reflection
+
+
+@transaction.atomic
+def reflection_return(*, reflection: Reflection, actor, feedback: str) -> Reflection:
+    """Send a submitted reflection back to the participant with what to change."""
+    if not feedback.strip():
+        raise ValidationError({"feedback": _("Tell the participant what to change.")})
+    reflection = Reflection.objects.select_for_update().get(pk=reflection.pk)
+    if reflection.status != Reflection.Status.SUBMITTED:
+        raise ApplicationError(_("Only a reflection waiting for a facilitator can be returned."))
+    reflection.status = Reflection.Status.RETURNED
+    reflection.feedback = feedback.strip()
+    reflection.decided_at = timezone.now()
+    reflection.decided_by = actor
+    reflection.save(update_fields=["status", "feedback", "decided_at", "decided_by"])
+    audit_record(actor=actor, action="reflection.returned", target=reflection)
+    completion.enrolment_evaluate_completion(enrolment=reflection.enrolment, actor=actor)
+    return reflection
+
+
+# --- Completion rules ------------------------------------------------------------------
+
+COMPLETION_RULE_FIELDS = [
+    "requires_materials",
+    "minimum_attendance_percent",
+    "requires_reflection",
+    "reflection_prompt",
+]
+
+
+@transaction.atomic
+def completion_rule_save(*, programme: Programme, actor, **fields) -> CompletionRule:
+    """Set a programme's completion rule (audited with what changed).
+
+    After commit, the task worker applies the new rule to every active participant of
+    the programme's cohorts under way, so those who now meet it complete. Completions
+    already recorded stand. Raises ValidationError for a percentage above 100.
+    """
+    percent = fields["minimum_attendance_percent"]
+    if percent is None or not 0 <= percent <= 100:
+        raise ValidationError(
+            {"minimum_attendance_percent": _("Enter a percentage from 0 to 100.")}
+        )
+    rule = CompletionRule.objects.select_for_update().filter(programme=programme).first()
+    creating = rule is None
+    if creating:
+        rule = CompletionRule.default_for(programme)
+    before = {name: getattr(rule, name) for name in COMPLETION_RULE_FIELDS}
+    for name in COMPLETION_RULE_FIELDS:
+        setattr(rule, name, fields[name])
+    if isinstance(rule.reflection_prompt, str):
+        rule.reflection_prompt = rule.reflection_prompt.strip()
+    rule.updated_at = timezone.now()
+    rule.save()
+    after = {name: getattr(rule, name) for name in COMPLETION_RULE_FIELDS}
+    audit_record(
+        actor=actor,
+        action="programme.completion_rule_changed",
+        target=programme,
+        before={k: v for k, v in before.items() if after[k] != v or creating},
+        after={k: v for k, v in after.items() if before[k] != v or creating},
+    )
+    enqueue_on_commit("academy.tasks.programme_completion_evaluate", programme.pk)
+    return rule
+
+
+def programme_completion_evaluate(*, programme_id: int) -> dict[str, int]:
+    """Apply the programme's rule to the active participants of its cohorts under way."""
+    enrolments = Enrolment.objects.filter(
+        cohort__programme_id=programme_id,
+        cohort__status=Cohort.Status.RUNNING,
+        status=Enrolment.Status.ACTIVE,
+    ).order_by("pk")
+    return completion.enrolments_evaluate_completion(enrolments=enrolments)
 
 
 PROGRAMME_SETTINGS = [

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import progress_views, views
 
 app_name = "academy"
 
@@ -26,6 +26,47 @@ urlpatterns = [
         name="material-mark-undone",
     ),
     path("materials/<int:pk>/file/", views.MaterialFileView.as_view(), name="material-file"),
+    path(
+        "courses/<int:pk>/reflection/",
+        progress_views.ReflectionSubmitView.as_view(),
+        name="reflection-submit",
+    ),
+    # Progress: facilitators' cohort grids, sponsors' organisation view, learning records.
+    path(
+        "progress/cohorts/<int:pk>/",
+        progress_views.ProgressGridView.as_view(),
+        name="progress-grid",
+    ),
+    path(
+        "progress/cohorts/<int:pk>/export.csv",
+        progress_views.ProgressGridExportView.as_view(),
+        name="progress-grid-export",
+    ),
+    path(
+        "progress/reflections/<int:pk>/",
+        progress_views.ReflectionDetailView.as_view(),
+        name="reflection-detail",
+    ),
+    path(
+        "progress/organisation/",
+        progress_views.OrganisationProgressView.as_view(),
+        name="organisation-progress",
+    ),
+    path(
+        "progress/organisation/export.csv",
+        progress_views.OrganisationProgressExportView.as_view(),
+        name="organisation-progress-export",
+    ),
+    path(
+        "progress/learning-record/",
+        progress_views.LearningRecordView.as_view(),
+        name="learning-record",
+    ),
+    path(
+        "progress/learning-record/export.csv",
+        progress_views.LearningRecordExportView.as_view(),
+        name="learning-record-export",
+    ),
     # Content editing for facilitators and programme admins.
     path("content/", views.ContentListView.as_view(), name="content-list"),
     path(

@@ -168,6 +168,14 @@ class MaterialMarkDoneView(EnrolmentCourseMixin, View):
         else:
             services.material_mark_undone(enrolment=enrolment, material=material)
             messages.success(request, _("“%(title)s” marked as not done.") % {"title": material})
+        was_active = enrolment.status == enrolment.Status.ACTIVE
+        enrolment.refresh_from_db(fields=["status", "completed_on"])
+        if was_active and enrolment.status == enrolment.Status.COMPLETED:
+            messages.success(
+                request,
+                _("You have completed %(programme)s. Your certificate is being made.")
+                % {"programme": enrolment.cohort.programme},
+            )
         from_page = request.POST.get("from")
         if request.htmx:
             course = course_for_enrolment(enrolment)

@@ -19,6 +19,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.services import audit_record
 from cohorts.models import Enrolment
 from core.errors import ApplicationError
 from core.tasks import enqueue_on_commit
@@ -386,6 +387,46 @@ def certificate_reinstate(*, certificate: Certificate, actor, note: str) -> Cert
         _queue_render(certificate)
     enqueue_on_commit("certificates.tasks.certificate_email_reinstated", certificate.pk)
     return certificate
+
+
+@transaction.atomic
+def certificate_withdraw_unissued(*, enrolment: Enrolment, actor=None) -> bool:
+    """Withdraw the certificate requested for an enrolment that is no longer completed.
+
+    The other half of the hand-over: when a correction (attendance, say) means the
+    participant has not completed after all, the completion rules call this before
+    reopening the enrolment. A certificate still waiting for its PDF (pending or failed)
+    has never been issued, so nobody has seen its code: the row and its history are
+    deleted (the audit trail keeps a record) and a render still queued finds nothing
+    to do. Returns whether there was one. Raises ApplicationError when the certificate
+    has been issued (or revoked): that record stands, and the enrolment stays completed.
+    """
+    certificate = Certificate.objects.select_for_update().filter(enrolment=enrolment).first()
+    if certificate is None:
+        return False
+    if certificate.issued_at is not None:
+        raise ApplicationError(
+            _("A certificate has been issued for this place, so its completion stands.")
+        )
+    if certificate.batch_id:
+        batch = CertificateBatch.objects.select_for_update().get(pk=certificate.batch_id)
+        if batch.prepared_at:
+            # The run no longer waits for this certificate.
+            batch.total -= 1
+            if certificate.status == Status.FAILED:
+                batch.failed_count -= 1
+            if not batch.finished_at and batch.done_count >= batch.total:
+                batch.finished_at = timezone.now()
+            batch.save(update_fields=["total", "failed_count", "finished_at"])
+    audit_record(
+        actor=actor,
+        action="certificate.withdrawn_unissued",
+        target=enrolment,
+        before={"certificate": certificate.pk, "status": certificate.status},
+        after={},
+    )
+    certificate.delete()
+    return True
 
 
 @transaction.atomic

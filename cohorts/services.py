@@ -426,6 +426,39 @@ def enrolment_withdraw(*, enrolment: Enrolment, actor: User | None, reason: str 
     return enrolment
 
 
+@transaction.atomic
+def enrolment_complete(*, enrolment: Enrolment, completed_on: dt.date) -> Enrolment:
+    """Record that an active participant has completed the cohort on `completed_on`.
+
+    Called by the completion rules (academy.completion), which decide who has completed.
+    The place stays taken. Raises ApplicationError for a place that is not active.
+    """
+    enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+    if enrolment.status != Enrolment.Status.ACTIVE:
+        raise ApplicationError(_("Only a participant who is taking part can complete."))
+    enrolment.status = Enrolment.Status.COMPLETED
+    enrolment.completed_on = completed_on
+    enrolment.save(update_fields=["status", "completed_on"])
+    return enrolment
+
+
+@transaction.atomic
+def enrolment_reopen(*, enrolment: Enrolment) -> Enrolment:
+    """Put a completed participant back to taking part (their completion date goes).
+
+    Called by the completion rules when a correction means the rule is no longer met;
+    they check first that no certificate has been issued. Raises ApplicationError for a
+    place that is not completed.
+    """
+    enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+    if enrolment.status != Enrolment.Status.COMPLETED:
+        raise ApplicationError(_("Only a participant who has completed can be put back."))
+    enrolment.status = Enrolment.Status.ACTIVE
+    enrolment.completed_on = None
+    enrolment.save(update_fields=["status", "completed_on"])
+    return enrolment
+
+
 # --- Applying ------------------------------------------------------------------------
 
 

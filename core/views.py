@@ -10,6 +10,7 @@ from django_q.brokers import get_broker
 from django_q.conf import Conf
 from django_q.status import Stat
 
+from academy.progress import dashboard_entries
 from accounts.services import user_set_language
 from accounts.views import set_language_cookie
 from announcements.selectors import announcement_list_for_dashboard
@@ -18,7 +19,6 @@ from cohorts.selectors import (
     application_list_needing_attention,
     cohort_list_facilitated,
     enrolment_list_for_organisation,
-    enrolment_list_for_user,
 )
 from scheduling.selectors import session_next_for_person
 
@@ -31,7 +31,8 @@ class DashboardView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         user = self.request.user
         context = super().get_context_data(**kwargs)
-        context["enrolments"] = enrolment_list_for_user(user)
+        context["progress_entries"] = dashboard_entries(user)
+        context["enrolments"] = [entry.enrolment for entry in context["progress_entries"]]
         context["next_session"] = session_next_for_person(user)
         context["holder_certificates"] = certificate_list_for_holder(user)
         context["dashboard_announcements"] = announcement_list_for_dashboard(user)

@@ -50,6 +50,13 @@ def cohort_participant_count(cohort: Cohort) -> int:
     return Enrolment.objects.filter(cohort=cohort, status__in=PARTICIPANT_STATUSES).count()
 
 
+def enrolment_list_for_participants(cohort: Cohort, user_ids) -> QuerySet[Enrolment]:
+    """The places on `cohort` of these participants (taking part or completed)."""
+    return Enrolment.objects.filter(
+        cohort=cohort, user_id__in=user_ids, status__in=PARTICIPANT_STATUSES
+    ).order_by("pk")
+
+
 def is_cohort_participant(user, cohort: Cohort) -> bool:
     if not user.is_authenticated:
         return False

@@ -468,6 +468,7 @@ def attendance_record(*, session: Session, actor, marks: Mapping[int, str]) -> i
         unique_fields=["session", "user"],
         update_fields=["status", "recorded_by", "recorded_at"],
     )
+    _evaluate_completion(session, [row.user_id for row in rows], actor)
     return len(rows)
 
 
@@ -487,7 +488,21 @@ def attendance_mark_all_present(*, session: Session, actor) -> int:
         for user_id in sorted(selectors.cohort_participant_ids(session.cohort) - marked)
     ]  # fmt: skip
     Attendance.objects.bulk_create(rows, ignore_conflicts=True)
+    _evaluate_completion(session, [row.user_id for row in rows], actor)
     return len(rows)
+
+
+def _evaluate_completion(session: Session, user_ids: list[int], actor) -> None:
+    """Apply the completion rule to the participants whose marks changed: attendance
+    may complete them, or, corrected, put them back to taking part."""
+    # Imported here: the completion rules read this app's sessions and attendance.
+    from academy.completion import enrolments_evaluate_completion
+
+    if user_ids:
+        enrolments_evaluate_completion(
+            enrolments=selectors.enrolment_list_for_participants(session.cohort, user_ids),
+            actor=actor,
+        )
 
 
 # --- Calendar addresses --------------------------------------------------------------

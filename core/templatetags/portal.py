@@ -8,3 +8,9 @@ register = template.Library()
 @register.filter(name="markdown")
 def markdown_filter(text):
     return render_markdown(text)
+
+
+@register.filter
+def hours(minutes) -> str:
+    """Minutes as hours with up to two decimals, for example 90 → "1.5"."""
+    return f"{(minutes or 0) / 60:.2f}".rstrip("0").rstrip(".")

@@ -15,6 +15,7 @@ from audit.models import AuditEntry
 from cohorts.models import Application, Cohort
 from core.errors import ApplicationError
 from scheduling import services as scheduling_services
+from tests.factories.academy import MaterialFactory
 from tests.factories.accounts import AdminFactory, FacilitatorFactory, SponsorFactory, UserFactory
 from tests.factories.cohorts import CohortFactory, EnrolmentFactory
 from tests.factories.scheduling import RunningCohortFactory, SessionFactory, local_days_from_today
@@ -28,6 +29,12 @@ def cohort():
     """A running cohort: three taking part (one of them at risk), one completed, one
     withdrawn, and a waitlist of two."""
     cohort = RunningCohortFactory(capacity=5)
+    # A required reading that opens next year: the register below completes nobody.
+    MaterialFactory(
+        module__programme=cohort.programme,
+        module__release_rule="days_after_start",
+        module__release_after_days=365,
+    )
     facilitator = FacilitatorFactory()
     cohort.facilitators.add(facilitator)
     people = [EnrolmentFactory(cohort=cohort).user for _ in range(3)]

@@ -26,6 +26,7 @@ class Command(BaseCommand):
             cohorts=cohorts, people=people, specs=scheduling_demo.LAST_YEAR_SESSIONS
         )
         announcements_demo.seed(cohorts=cohorts, people=people)
+        academy_demo.seed_progress(programmes=programmes, cohorts=cohorts, people=people)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {len(programmes)} programmes, {len(people)} people. "
