@@ -145,8 +145,8 @@ def test_the_pages_need_sign_in(client):
 def test_the_account_page_links_to_download_and_delete(client):
     client.force_login(UserFactory())
     html = client.get(reverse("accounts:profile")).content.decode()
-    assert reverse("privacy:data-export-list") in html
-    assert reverse("privacy:account-delete") in html
+    assert f'<a href="{reverse("privacy:data-export-list")}">Download your data</a>' in html
+    assert f'<a href="{reverse("privacy:account-delete")}">Delete your account</a>' in html
 
 
 @pytest.mark.django_db
