@@ -276,6 +276,24 @@ REGISTER += [
         lawful_basis=NOT_PERSONAL,
         retention=_("While the programme runs."),
     ),
+    # Before applications: deleting those unlinks their nominations.
+    Entry(
+        "cohorts.Nomination",
+        fields=("nominee_name", "nominee_email", "reason", "recommender_name", "recommender_email"),
+        people=("used_by", "application__applicant"),
+        emails=("nominee_email", "recommender_email"),
+        purpose=_(
+            "A nomination by your sponsor or a recommendation: to invite you to apply and let "
+            "them follow it."
+        ),
+        lawful_basis=PUBLIC_TASK,
+        retention=_(
+            "Until you delete your account. An invitation that was never taken up is emptied "
+            "after the number of months set by the programme team."
+        ),
+        erasure=_erase_nominations,
+        not_exported=("token_nonce", "token_hash"),
+    ),
     Entry(
         "cohorts.Application",
         fields=("job_title", "organisation"),
@@ -308,23 +326,6 @@ REGISTER += [
         lawful_basis=PUBLIC_TASK,
         retention=_("As your application."),
         erasure=DELETE,
-    ),
-    Entry(
-        "cohorts.Nomination",
-        fields=("nominee_name", "nominee_email", "reason", "recommender_name", "recommender_email"),
-        people=("used_by", "application__applicant"),
-        emails=("nominee_email", "recommender_email"),
-        purpose=_(
-            "A nomination by your sponsor or a recommendation: to invite you to apply and let "
-            "them follow it."
-        ),
-        lawful_basis=PUBLIC_TASK,
-        retention=_(
-            "Until you delete your account. An invitation that was never taken up is emptied "
-            "after the number of months set by the programme team."
-        ),
-        erasure=_erase_nominations,
-        not_exported=("token_nonce", "token_hash"),
     ),
     Entry(
         "cohorts.EqualityResponse",

@@ -8,8 +8,8 @@ from certificates.models import Certificate
 from cohorts.models import Application, Enrolment
 from core.errors import ApplicationError
 from privacy import services
-from tests.factories.accounts import PASSWORD, AdminFactory, UserFactory
-from tests.factories.cohorts import make_application
+from tests.factories.accounts import PASSWORD, AdminFactory, SponsorFactory, UserFactory
+from tests.factories.cohorts import make_application, make_nomination
 
 from .checks import assert_nothing_personal_left
 
@@ -204,3 +204,16 @@ def test_an_application_of_someone_else_is_untouched(person):
     services.account_erase(user=person.user, password=PASSWORD)
     other.refresh_from_db()
     assert other.job_title == "Head of digital"
+
+
+@pytest.mark.django_db
+def test_a_sponsor_can_go_and_their_organisations_nominations_stay_without_them():
+    sponsor = SponsorFactory()
+    nomination = make_nomination(sponsor=sponsor, email="colleague@example.org")
+    services.account_erase(user=sponsor, password=PASSWORD)
+    sponsor.refresh_from_db()
+    assert sponsor.organisation is None
+    assert sponsor.role == User.Role.PARTICIPANT
+    nomination.refresh_from_db()
+    assert nomination.nominee_email == "colleague@example.org"
+    assert nomination.organisation is not None
