@@ -1,3 +1,4 @@
+from django.contrib.auth import get_user_model
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
@@ -6,7 +7,12 @@ from .models import DataExport
 
 
 def _row_data(entry: register.Entry, row: models.Model) -> dict:
-    """A row as JSON-ready values: its own columns, related rows as their numbers."""
+    """A row as JSON-ready values: its own columns, related rows as their numbers.
+
+    A related row that is not a person also gets its name ("question": the question's
+    text, "cohort": its title), so the file can be read; people other than the owner
+    appear only as numbers.
+    """
     data = {}
     for field in row._meta.concrete_fields:
         if field.name in entry.not_exported or field.attname in entry.not_exported:
@@ -14,7 +20,12 @@ def _row_data(entry: register.Entry, row: models.Model) -> dict:
         value = field.value_from_object(row)
         if isinstance(field, models.FileField):
             value = value.name if value else ""
-        data[field.attname if field.is_relation else field.name] = value
+        if not field.is_relation:
+            data[field.name] = value
+            continue
+        data[field.attname] = value
+        if value is not None and field.related_model is not get_user_model():
+            data[field.name] = str(getattr(row, field.name))
     return data
 
 

@@ -63,6 +63,11 @@ def test_asking_on_the_page_makes_the_zip_in_the_background_and_e_mails_the_pers
     assert "password" not in account[0]
     answers = json.loads(archive.read("cohorts-applicationanswer.json"))
     assert [answer["value"] for answer in answers] == [person.answer]
+    # Related rows are named so the file can be read; other people are only numbers.
+    question = person.open_application.cohort.programme.question_set.questions.get()
+    assert answers[0]["question"] == question.text
+    events = json.loads(archive.read("cohorts-applicationevent.json"))
+    assert all("actor" not in event for event in events)
     device = json.loads(archive.read("otp_totp-totpdevice.json"))[0]
     assert "key" not in device
     feed = json.loads(archive.read("scheduling-calendarfeed.json"))[0]
