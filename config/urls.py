@@ -17,8 +17,8 @@ urlpatterns = [
     # Public /verify/ and /credentials/ pages, and /certificates/ and
     # /cohorts/<id>/certificates/ for those who hold, sponsor or issue certificates.
     path("", include("certificates.urls")),
-    # /account/data-exports/ and /account/delete/: a person's own data.
-    path("", include("privacy.urls")),
+    # /accounts/data-exports/ and /accounts/delete/: a person's own data.
+    path("accounts/", include("privacy.urls")),
     path("back-office/", admin.site.urls),
 ]
 

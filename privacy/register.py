@@ -125,6 +125,11 @@ class Entry:
         return ""
 
 
+# What an erased account is called wherever the portal lists people (a completed
+# cohort's participants, who made a decision): not a name, and not a blank cell.
+ERASED_NAME = "Deleted account"
+
+
 def _erased_email(user) -> str:
     # Unique like the address it replaces, and in a domain that can never receive mail.
     return f"erased-{user.pk}@erased.invalid"
@@ -166,6 +171,7 @@ REGISTER: list[Entry] = [
         erasure=ANONYMISE,
         replacements={
             "email": _erased_email,
+            "full_name": lambda user: ERASED_NAME,
             "preferred_language": lambda user: settings.LANGUAGE_CODE,
         },
         not_exported=("password",),

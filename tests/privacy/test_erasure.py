@@ -81,6 +81,7 @@ def test_the_erased_account_cannot_sign_in_and_the_audit_entry_holds_no_personal
     assert not user.is_active
     assert not user.has_usable_password()
     assert user.email == f"erased-{user.pk}@erased.invalid"
+    assert user.full_name == "Deleted account"
     client.post(reverse("accounts:login"), {"username": person.email, "password": PASSWORD})
     assert "_auth_user_id" not in client.session
     entry = AuditEntry.objects.get(action="account.erased")
