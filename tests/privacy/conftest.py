@@ -1,14 +1,25 @@
 from dataclasses import dataclass
 
 import pytest
-from axes.models import AccessLog
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.core.files.base import ContentFile
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.services import role_invitation_create
+from announcements.services import announcement_send
 from cohorts.models import Application, ApplicationAnswer, Cohort, EqualityReceipt
+from privacy.models import DataExport
+from scheduling.models import SessionReminder
 from scheduling.services import calendar_feed_reset
 from tests.factories.academy import MaterialProgressFactory
-from tests.factories.accounts import OrganisationFactory, UserFactory
+from tests.factories.accounts import (
+    AdminFactory,
+    FacilitatorFactory,
+    OrganisationFactory,
+    UserFactory,
+)
 from tests.factories.certificates import IssuedCertificateFactory
 from tests.factories.cohorts import (
     CohortFactory,
@@ -73,6 +84,30 @@ def person(db) -> Person:
         attempt_time=timezone.now(),
     )
     EqualityReceipt.objects.create(cohort=cohort, user=user)
+    AccessAttempt.objects.create(
+        username=user.email, ip_address="192.0.2.7", failures_since_start=1
+    )
+    AccessFailureLog.objects.create(username=user.email, ip_address="192.0.2.7")
+    export = DataExport(user=user, status=DataExport.Status.FAILED)
+    export.file.save("old.zip", ContentFile(b"an earlier export"), save=True)
+    # An announcement to the running cohort, a reminder, a role invitation, a back-office
+    # log line about the account.
+    facilitator = FacilitatorFactory()
+    running.facilitators.add(facilitator)
+    announcement_send(
+        cohort=running, author=facilitator, audience="everyone", subject="Welcome", body="Hello"
+    )
+    SessionReminder.objects.create(session=session, user=user, starts_at=session.starts_at)
+    role_invitation_create(
+        email=user.email,
+        full_name=user.full_name,
+        role="facilitator",
+        organisation=None,
+        actor=AdminFactory(),
+    )
+    LogEntry.objects.log_actions(
+        user_id=facilitator.pk, queryset=[user], action_flag=CHANGE, change_message="Name"
+    )
     return Person(
         user=user,
         email=user.email,
