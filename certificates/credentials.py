@@ -58,6 +58,7 @@ def open_badge_credential(certificate: Certificate) -> dict:
         "awardedDate": _iso(certificate.issued_at),
         "credentialSubject": {
             "type": ["AchievementSubject"],
+            # No identifier once the holder erased their account: the name is gone.
             "identifier": [
                 {
                     "type": "IdentityObject",
@@ -65,7 +66,9 @@ def open_badge_credential(certificate: Certificate) -> dict:
                     "identityType": "name",
                     "hashed": False,
                 }
-            ],
+            ]
+            if certificate.holder_name
+            else [],
             "achievement": {
                 "id": _absolute(programme.get_absolute_url()) + "#certificate",
                 "type": ["Achievement"],

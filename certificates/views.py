@@ -102,7 +102,8 @@ def _verification_data(certificate: Certificate) -> dict:
     return {
         "code": certificate.display_code,
         "status": "revoked" if revoked else "valid",
-        "holder_name": certificate.holder_name,
+        # Empty once the holder erased their account (privacy.services.account_erase).
+        "holder_name": certificate.holder_name or None,
         "programme": certificate.programme_name,
         "cohort": certificate.cohort_title,
         "completed_on": certificate.completed_on.isoformat(),

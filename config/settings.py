@@ -114,6 +114,7 @@ INSTALLED_APPS = [
     "audit",
     "scheduling",
     "announcements",
+    "privacy",
 ]
 
 MIDDLEWARE = [
@@ -277,6 +278,17 @@ APPLICATION_OFFER_DAYS = env_int("APPLICATION_OFFER_DAYS", 5, minimum=1)
 NOMINATION_INVITATION_DAYS = env_int("NOMINATION_INVITATION_DAYS", 14, minimum=1)
 # Days equality monitoring answers are kept before they are deleted.
 EQUALITY_MONITORING_RETENTION_DAYS = env_int("EQUALITY_MONITORING_RETENTION_DAYS", 730, minimum=30)
+
+# --- Personal data -------------------------------------------------------------------
+# Days a "download my data" ZIP can be downloaded before it is deleted.
+PRIVACY_EXPORT_DAYS = env_int("PRIVACY_EXPORT_DAYS", 7, minimum=1)
+# Months after which unsuccessful, withdrawn and expired applications, and invitations
+# never taken up, keep only their outcome.
+PRIVACY_CLOSED_APPLICATION_MONTHS = env_int("PRIVACY_CLOSED_APPLICATION_MONTHS", 12, minimum=1)
+# Days sign-in records (address, browser) are kept.
+PRIVACY_SIGN_IN_LOG_DAYS = env_int("PRIVACY_SIGN_IN_LOG_DAYS", 90, minimum=1)
+# Where people write about their data; shown on the privacy notice.
+PRIVACY_CONTACT_EMAIL = env_str("PRIVACY_CONTACT_EMAIL", "privacy@example.org")
 
 # --- E-mail --------------------------------------------------------------------------
 EMAIL_HOST = env_str("EMAIL_HOST")

@@ -17,6 +17,8 @@ urlpatterns = [
     # Public /verify/ and /credentials/ pages, and /certificates/ and
     # /cohorts/<id>/certificates/ for those who hold, sponsor or issue certificates.
     path("", include("certificates.urls")),
+    # /accounts/data-exports/ and /accounts/delete/: a person's own data.
+    path("accounts/", include("privacy.urls")),
     path("back-office/", admin.site.urls),
 ]
 

@@ -32,6 +32,12 @@ PERIODIC_TASKS = [
         "D",
         None,
     ),
+    (
+        "privacy: retention of old applications, exports and sign-in records",
+        "privacy.tasks.privacy_retention_run",
+        "D",
+        None,
+    ),
 ]
 
 

@@ -20,6 +20,7 @@ from cohorts.selectors import (
     cohort_list_facilitated,
     enrolment_list_for_organisation,
 )
+from privacy.selectors import privacy_notice_entries
 from scheduling.selectors import session_next_for_person
 
 
@@ -49,7 +50,20 @@ class AccessibilityStatementView(TemplateView):
 
 
 class PrivacyNoticeView(TemplateView):
+    """Rendered from the register of personal data, so the notice cannot drift from it."""
+
     template_name = "core/privacy.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            entries=privacy_notice_entries(),
+            closed_application_months=settings.PRIVACY_CLOSED_APPLICATION_MONTHS,
+            export_days=settings.PRIVACY_EXPORT_DAYS,
+            sign_in_log_days=settings.PRIVACY_SIGN_IN_LOG_DAYS,
+            equality_days=settings.EQUALITY_MONITORING_RETENTION_DAYS,
+            contact_email=settings.PRIVACY_CONTACT_EMAIL,
+            **kwargs,
+        )
 
 
 class LanguageSetView(View):

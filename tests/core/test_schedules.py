@@ -17,6 +17,7 @@ EXPECTED = {
     "cohorts.tasks.expire_overdue_offers": ("I", 15),
     "cohorts.tasks.advance_cohorts_on_dates": ("I", 5),
     "cohorts.tasks.purge_equality_responses": ("D", None),
+    "privacy.tasks.privacy_retention_run": ("D", None),
 }
 
 
