@@ -10,6 +10,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.filters import IdFilter
 from cohorts.models import Enrolment
 from cohorts.permissions import can_view_organisation_applications, cohorts_managed_by
 from cohorts.selectors import enrolment_list_for_organisation, enrolment_list_for_user
@@ -105,7 +106,7 @@ class ProgressOutputSerializer(serializers.ModelSerializer):
 
 
 class ProgressFilter(django_filters.FilterSet):
-    cohort = django_filters.NumberFilter(field_name="cohort_id")
+    cohort = IdFilter(field_name="cohort_id")
     status = django_filters.ChoiceFilter(choices=Enrolment.Status.choices)
 
     class Meta:

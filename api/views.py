@@ -46,6 +46,8 @@ class NotFoundApi(APIView):
 
 # --- Token pages in "Your account" ---------------------------------------------------
 
+NEW_TOKEN_SESSION_KEY = "api_token_new"  # noqa: S105 (a session key's name)
+
 
 class ApiTokenListView(LoginRequiredMixin, View):
     """A person's API tokens: make one (shown once), see when each was last used, revoke."""
@@ -63,7 +65,9 @@ class ApiTokenListView(LoginRequiredMixin, View):
     def get(self, request):
         if not permissions.can_manage_api_tokens(request.user):
             raise Http404
-        return self._render(request, ApiTokenForm())
+        # A token just made is shown on this one page view, then forgotten.
+        new_token = request.session.pop(NEW_TOKEN_SESSION_KEY, None)
+        return self._render(request, ApiTokenForm(), new_token=new_token)
 
     def post(self, request):
         if not permissions.can_manage_api_tokens(request.user):
@@ -79,8 +83,10 @@ class ApiTokenListView(LoginRequiredMixin, View):
             except ApplicationError as error:
                 form.add_error(None, error.message)
             else:
-                # The token is shown in this response only; it is not kept anywhere.
-                return self._render(request, ApiTokenForm(), new_token=(token, raw))
+                # Kept in the session only until the page after the redirect shows it, so
+                # reloading that page cannot make a second token.
+                request.session[NEW_TOKEN_SESSION_KEY] = {"name": token.name, "token": raw}
+                return redirect("api:token-list")
         return self._render(request, form, status=400)
 
 

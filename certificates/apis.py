@@ -10,6 +10,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.filters import IdFilter
 from api.throttling import VerificationThrottle
 from cohorts.models import Enrolment
 from cohorts.permissions import cohorts_managed_by
@@ -45,7 +46,7 @@ class CertificateOutputSerializer(serializers.ModelSerializer):
 
 
 class CertificateFilter(django_filters.FilterSet):
-    cohort = django_filters.NumberFilter(field_name="enrolment__cohort_id")
+    cohort = IdFilter(field_name="enrolment__cohort_id")
     status = django_filters.ChoiceFilter(choices=Certificate.Status.choices)
 
     class Meta:

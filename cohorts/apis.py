@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import Organisation
+from api.filters import IdFilter, YearFilter
 from core.errors import ApplicationError
 
 from . import permissions, services, workflow
@@ -53,9 +54,9 @@ class CohortOutputSerializer(serializers.ModelSerializer):
 
 
 class CohortFilter(django_filters.FilterSet):
-    programme = django_filters.NumberFilter(field_name="programme_id")
+    programme = IdFilter(field_name="programme_id")
     status = django_filters.ChoiceFilter(choices=Cohort.Status.choices)
-    intake_year = django_filters.NumberFilter()
+    intake_year = YearFilter()
 
     class Meta:
         model = Cohort
@@ -135,7 +136,7 @@ class ApplicationDetailOutputSerializer(ApplicationOutputSerializer):
 
 
 class ApplicationFilter(django_filters.FilterSet):
-    cohort = django_filters.NumberFilter(field_name="cohort_id")
+    cohort = IdFilter(field_name="cohort_id")
     state = django_filters.ChoiceFilter(choices=Application.State.choices)
     source = django_filters.ChoiceFilter(choices=Application.Source.choices)
 
@@ -304,7 +305,7 @@ class NominationOutputSerializer(serializers.ModelSerializer):
 
 
 class NominationFilter(django_filters.FilterSet):
-    cohort = django_filters.NumberFilter(field_name="cohort_id")
+    cohort = IdFilter(field_name="cohort_id")
     status = django_filters.ChoiceFilter(choices=Nomination.Status.choices)
 
     class Meta:
