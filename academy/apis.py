@@ -23,6 +23,9 @@ from .selectors import enrolment_progress_list
 
 
 class ProgrammeOutputSerializer(serializers.ModelSerializer):
+    # Declared so the schema does not carry the database's own integer limits.
+    default_capacity = serializers.IntegerField()
+
     class Meta:
         model = Programme
         fields = [

@@ -20,6 +20,12 @@ class AnonymousThrottle(_RatesFromSettings, AnonRateThrottle):
 class TokenThrottle(_RatesFromSettings, UserRateThrottle):
     scope = "token"
 
+    def get_cache_key(self, request, view):
+        # Anonymous requests are AnonymousThrottle's to count.
+        if not request.user or not request.user.is_authenticated:
+            return None
+        return super().get_cache_key(request, view)
+
 
 class VerificationThrottle(_RatesFromSettings, SimpleRateThrottle):
     """Public look-ups of certificate codes: limited per address, signed in or not."""

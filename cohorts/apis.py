@@ -31,6 +31,9 @@ class CohortOutputSerializer(serializers.ModelSerializer):
         help_text="Places anyone may still be offered (reserved places not counted)."
     )
     is_accepting_applications = serializers.BooleanField()
+    # Declared so the schema does not carry the database's own integer limits.
+    intake_year = serializers.IntegerField()
+    capacity = serializers.IntegerField(allow_null=True)
 
     class Meta:
         model = Cohort

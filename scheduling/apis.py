@@ -24,6 +24,8 @@ class FacilitatorOutputSerializer(serializers.Serializer):
 class SessionOutputSerializer(serializers.ModelSerializer):
     cohort_title = serializers.CharField(source="cohort.title")
     facilitators = FacilitatorOutputSerializer(many=True)
+    # Declared so the schema does not carry the database's own integer limits.
+    capacity = serializers.IntegerField(allow_null=True)
 
     class Meta:
         model = Session
