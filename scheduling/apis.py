@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import User
-from api.filters import IdFilter
+from api.filters import IdFilter, MomentFilter
 
 from . import permissions, selectors, services
 from .models import Attendance, Session
@@ -51,8 +51,8 @@ class SessionOutputSerializer(serializers.ModelSerializer):
 class SessionFilter(django_filters.FilterSet):
     cohort = IdFilter(field_name="cohort_id")
     status = django_filters.ChoiceFilter(choices=Session.Status.choices)
-    starts_after = django_filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="gte")
-    starts_before = django_filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="lt")
+    starts_after = MomentFilter(field_name="starts_at", lookup_expr="gte")
+    starts_before = MomentFilter(field_name="starts_at", lookup_expr="lt")
 
     class Meta:
         model = Session

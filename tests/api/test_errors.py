@@ -94,6 +94,23 @@ def test_throttling(world, api_as, settings, scope, path, signed_in):
     assert int(response["Retry-After"]) > 0
 
 
+@pytest.mark.parametrize(
+    ("moment", "status"),
+    [
+        ("2026-11-25T10:00:00Z", 200),
+        ("0153-02-16T22:46:15-19:42", 200),  # an offset PostgreSQL refuses: sent in UTC
+        ("0001-01-01T00:00:00+05:00", 400),  # before year 1 once in UTC
+        ("9999-12-31T23:00:00-05:00", 400),  # after year 9999 once in UTC
+        ("yesterday", 400),
+    ],
+)
+def test_moments_in_filters(world, api_as, moment, status):
+    response = api_as(world.participant_a).get(f"{V1}/sessions/", {"starts_after": moment})
+    assert response.status_code == status, response.content
+    if status == 400:
+        assert list(response.json()["errors"]) == ["starts_after"]
+
+
 def test_pages_are_limited_to_a_hundred_rows(world, api_as):
     response = api_as(None).get(f"{V1}/cohorts/", {"page_size": 1000})
     assert response.status_code == 200

@@ -15,6 +15,7 @@ from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from django.test import override_settings
 from hypothesis import HealthCheck, settings
+from rest_framework.test import APIClient
 from schemathesis.checks import (
     content_type_conformance,
     not_a_server_error,
@@ -48,10 +49,13 @@ NO_LIMITS = {
 
 
 @pytest.fixture
-def token_headers(world, settings):
+def token_headers(world):
     """A real token of a programme admin, who may reach every object in the world."""
     raw, _ = make_token(world.admin)
-    return {"Authorization": f"Bearer {raw}"}
+    headers = {"Authorization": f"Bearer {raw}"}
+    # Every case below is sent with it: make sure it really signs in.
+    assert APIClient(headers=headers).get("/api/v1/progress/").status_code == 200
+    return headers
 
 
 class InProcessApp:
