@@ -1,7 +1,8 @@
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Func, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce, Now
 from django.utils import timezone
 
 from cohorts.models import Cohort, Enrolment
@@ -193,3 +194,45 @@ def enrolment_list_with_course(user) -> QuerySet[Enrolment]:
 
 def enrolment_get_for_course(user, pk: int) -> Enrolment | None:
     return enrolment_list_with_course(user).filter(pk=pk).first()
+
+
+# --- Progress summaries ----------------------------------------------------------------
+
+
+def _count(queryset: QuerySet) -> Subquery:
+    return Subquery(
+        queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n"),
+        output_field=IntegerField(),
+    )
+
+
+def enrolment_progress_list(enrolments: QuerySet[Enrolment]) -> QuerySet[Enrolment]:
+    """Enrolments (already scoped) with where each person stands, in a fixed number of
+    queries: `materials_done`, and `sessions_held` / `sessions_attended` (present or late,
+    of the cohort's sessions that went ahead and have ended).
+
+    The summary the API gives until completion rules own the definition of progress.
+    """
+    from scheduling.models import Attendance, Session
+
+    held = Session.objects.filter(
+        cohort_id=OuterRef("cohort_id"), status=Session.Status.SCHEDULED, ends_at__lte=Now()
+    )
+    return enrolments.select_related("user", "cohort__programme").annotate(
+        materials_done=Coalesce(
+            _count(MaterialProgress.objects.filter(enrolment_id=OuterRef("pk"))), 0
+        ),
+        sessions_held=Coalesce(_count(held), 0),
+        sessions_attended=Coalesce(
+            _count(
+                Attendance.objects.filter(
+                    session__cohort_id=OuterRef("cohort_id"),
+                    session__status=Session.Status.SCHEDULED,
+                    session__ends_at__lte=Now(),
+                    user_id=OuterRef("user_id"),
+                    status__in=[Attendance.Status.PRESENT, Attendance.Status.LATE],
+                )
+            ),
+            0,
+        ),
+    )

@@ -1,7 +1,9 @@
 """Who may do what with certificates. Views, selectors and tests use these alone."""
 
+from django.db.models import Q, QuerySet
+
 from cohorts.models import Cohort, Enrolment
-from cohorts.permissions import can_manage_cohort
+from cohorts.permissions import can_manage_cohort, cohorts_managed_by
 
 from .models import Certificate
 
@@ -43,3 +45,19 @@ def can_download_certificate(user, certificate: Certificate) -> bool:
     ):
         return True
     return can_manage_certificate(user, certificate)
+
+
+def certificates_visible_to(user) -> QuerySet[Certificate]:
+    """The certificates `user` may read in the portal: their own issued ones, a sponsor's
+    organisation's issued ones, and every certificate of the cohorts they issue for."""
+    if not user.is_authenticated or not user.is_active:
+        return Certificate.objects.none()
+    visible = Q(enrolment__user=user, status=Certificate.Status.ISSUED) | Q(
+        enrolment__cohort__in=cohorts_managed_by(user)
+    )
+    if user.is_sponsor and user.organisation_id is not None:
+        visible |= Q(
+            enrolment__user__organisation_id=user.organisation_id,
+            status=Certificate.Status.ISSUED,
+        )
+    return Certificate.objects.filter(visible)

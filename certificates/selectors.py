@@ -26,6 +26,32 @@ def certificate_get_public(code: str) -> Certificate | None:
     )
 
 
+def certificate_verification(certificate: Certificate) -> dict:
+    """What the public may know about a certificate: nothing beyond what it says.
+
+    The verification page, its JSON and the API all answer with this.
+    """
+    # credentials builds on this module's status lists, so it is imported here.
+    from .credentials import open_badge_credential
+
+    revoked = certificate.status == Certificate.Status.REVOKED
+    return {
+        "code": certificate.display_code,
+        "status": "revoked" if revoked else "valid",
+        # Empty once the holder erased their account (privacy.services.account_erase).
+        "holder_name": certificate.holder_name or None,
+        "programme": certificate.programme_name,
+        "cohort": certificate.cohort_title,
+        "completed_on": certificate.completed_on.isoformat(),
+        "issued_on": certificate.issued_at.date().isoformat(),
+        "revoked_on": certificate.revoked_at.date().isoformat() if revoked else None,
+        "revocation_reason": certificate.revocation_reason or None,
+        "revocation_reason_label": certificate.get_revocation_reason_display() or None,
+        "verification_url": certificate.get_public_verification_url(),
+        "credential_url": open_badge_credential(certificate)["id"],
+    }
+
+
 def certificate_list_for_holder(user) -> QuerySet[Certificate]:
     """A person's own certificates that have been issued, newest first."""
     return (

@@ -77,11 +77,14 @@ class CertificateVerifyView(View):
             name = "certificates:verify-detail-json" if as_json else "certificates:verify-detail"
             return redirect(name, code=certificate.display_code)
         if as_json:
-            return JsonResponse(_verification_data(certificate))
+            return JsonResponse(selectors.certificate_verification(certificate))
         return render(
             request,
             "certificates/certificate_verify.html",
-            {"certificate": certificate, "verification": _verification_data(certificate)},
+            {
+                "certificate": certificate,
+                "verification": selectors.certificate_verification(certificate),
+            },
         )
 
     def _not_found(self, request, as_json):
@@ -94,26 +97,6 @@ class CertificateVerifyView(View):
             {"message": message, "form": VerificationForm()},
             status=404,
         )
-
-
-def _verification_data(certificate: Certificate) -> dict:
-    """What the public may know about a certificate: nothing beyond what it says."""
-    revoked = certificate.status == Certificate.Status.REVOKED
-    return {
-        "code": certificate.display_code,
-        "status": "revoked" if revoked else "valid",
-        # Empty once the holder erased their account (privacy.services.account_erase).
-        "holder_name": certificate.holder_name or None,
-        "programme": certificate.programme_name,
-        "cohort": certificate.cohort_title,
-        "completed_on": certificate.completed_on.isoformat(),
-        "issued_on": certificate.issued_at.date().isoformat(),
-        "revoked_on": certificate.revoked_at.date().isoformat() if revoked else None,
-        "revocation_reason": certificate.revocation_reason or None,
-        "revocation_reason_label": certificate.get_revocation_reason_display() or None,
-        "verification_url": certificate.get_public_verification_url(),
-        "credential_url": credentials.open_badge_credential(certificate)["id"],
-    }
 
 
 @limit_verification

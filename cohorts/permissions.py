@@ -206,3 +206,25 @@ def can_edit_question_sets(user) -> bool:
 def can_recommend(user, cohort: Cohort) -> bool:
     """Recommending someone needs no account, on programmes that take recommendations."""
     return cohort.programme.allows_recommendations and cohort.is_accepting_applications
+
+
+# --- Querysets for the API -------------------------------------------------------------
+
+
+def cohorts_visible_to(user) -> QuerySet[Cohort]:
+    """The queryset form of `can_view_cohort`."""
+    return Cohort.objects.filter(
+        Q(status__in=PUBLIC_STATUSES) | Q(pk__in=cohorts_managed_by(user).values("pk"))
+    )
+
+
+def applications_visible_to(user) -> QuerySet[Application]:
+    """Every application `user` may read on some page: their own, those they review and,
+    for sponsors, their organisation's."""
+    if not _active(user):
+        return Application.objects.none()
+    return Application.objects.filter(
+        Q(applicant=user)
+        | Q(pk__in=applications_reviewable_by(user).values("pk"))
+        | Q(pk__in=applications_visible_to_sponsor(user).values("pk"))
+    )

@@ -48,6 +48,15 @@ def env_int(name: str, default: int, *, minimum: int = 0) -> int:
     return number
 
 
+def env_rate(name: str, default: str) -> str:
+    """A request rate such as "60/minute" (second, minute, hour or day)."""
+    value = env_str(name, default)
+    number, _, period = value.partition("/")
+    if not number.isdigit() or int(number) < 1 or period not in {"second", "minute", "hour", "day"}:
+        raise ImproperlyConfigured(f"{name} must look like 60/minute, not {value!r}")
+    return value
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     value = env_str(name)
     if value is None:
@@ -102,6 +111,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_q",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -115,6 +127,7 @@ INSTALLED_APPS = [
     "scheduling",
     "announcements",
     "privacy",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -386,11 +399,55 @@ CERTIFICATE_LOST_TASK_MINUTES = env_int("CERTIFICATE_LOST_TASK_MINUTES", 60, min
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
+# --- REST API ----------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.PagePagination",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "api.throttling.AnonymousThrottle",
+        "api.throttling.TokenThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anonymous": env_rate("API_THROTTLE_ANONYMOUS", "60/minute"),
+        "token": env_rate("API_THROTTLE_TOKEN", "600/minute"),
+        "verification": env_rate("API_THROTTLE_VERIFICATION", "30/minute"),
+    },
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Academy portal API",
+    "DESCRIPTION": "Programmes, cohorts, applications, nominations, sessions, attendance, "
+    "progress and certificates, with the same rights as in the portal's pages.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # Every model has a "status"; name each set of choices after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "CohortStatusEnum": "cohorts.models.Cohort.Status",
+        "NominationStatusEnum": "cohorts.models.Nomination.Status",
+        "EnrolmentStatusEnum": "cohorts.models.Enrolment.Status",
+        "SessionStatusEnum": "scheduling.models.Session.Status",
+        "AttendanceStatusEnum": "scheduling.models.Attendance.Status",
+        "CertificateStatusEnum": "certificates.models.Certificate.Status",
+        "RevocationReasonEnum": "certificates.models.Certificate.RevocationReason",
+        "VerificationStatusEnum": ["valid", "revoked"],
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.add_error_responses",
+    ],
 }
 
 LOGGING = {

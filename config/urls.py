@@ -5,6 +5,8 @@ urlpatterns = [
     path("", include("academy.urls")),
     path("", include("core.urls")),
     path("accounts/", include("accounts.urls")),
+    path("accounts/api-tokens/", include("api.urls")),
+    path("api/", include("config.api_urls")),
     path("cohorts/", include("cohorts.urls")),
     path("manage/audit/", include("audit.urls")),
     path("manage/programmes/", include("academy.manage_urls")),

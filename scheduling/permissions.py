@@ -6,8 +6,10 @@ register; participants see their cohort's timetable and their own attendance. Ev
 else is told the page does not exist.
 """
 
-from cohorts.models import Cohort
-from cohorts.permissions import can_manage_cohort
+from django.db.models import Q, QuerySet
+
+from cohorts.models import Cohort, Enrolment
+from cohorts.permissions import can_manage_cohort, cohorts_managed_by
 
 from . import selectors
 from .models import Session
@@ -61,3 +63,30 @@ def can_take_attendance(user, session: Session) -> bool:
 
 def can_have_calendar_feed(user) -> bool:
     return _active(user)
+
+
+def sessions_visible_to(user) -> QuerySet[Session]:
+    """The queryset form of `can_view_session`."""
+    if not _active(user):
+        return Session.objects.none()
+    enrolled = Enrolment.objects.filter(
+        user=user, status__in=selectors.PARTICIPANT_STATUSES
+    ).values("cohort_id")
+    visible = Q(cohort__in=cohorts_managed_by(user)) | Q(cohort_id__in=enrolled)
+    if user.is_facilitator:
+        visible |= Q(
+            pk__in=Session.facilitators.through.objects.filter(user_id=user.pk).values("session_id")
+        )
+    return Session.objects.filter(visible)
+
+
+def sessions_with_register_for(user) -> QuerySet[Session]:
+    """The queryset form of `can_take_attendance`."""
+    if not _active(user):
+        return Session.objects.none()
+    registers = Q(cohort__in=cohorts_managed_by(user))
+    if user.is_facilitator:
+        registers |= Q(
+            pk__in=Session.facilitators.through.objects.filter(user_id=user.pk).values("session_id")
+        )
+    return Session.objects.filter(registers)

@@ -35,9 +35,13 @@ def test_missing_pages_get_the_portals_404(client):
 
 @pytest.mark.django_db
 def test_api_clients_get_json_errors(client):
-    response = client.get("/api/nothing-here/", HTTP_ACCEPT="application/json")
+    response = client.get("/no-such-page/", HTTP_ACCEPT="application/json")
     assert response.status_code == 404
     assert response.json()["status"] == 404
+    # Under /api/ the REST API answers in its own error shape (tests/api/test_errors.py).
+    response = client.get("/api/nothing-here/")
+    assert response.status_code == 404
+    assert set(response.json()) == {"message", "errors"}
 
 
 @pytest.mark.django_db
