@@ -28,7 +28,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, QuerySet
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -1010,7 +1010,13 @@ def nomination_create(
         raise ApplicationError(
             _("%(email)s already has an invitation to this cohort.") % {"email": nominee_email}
         ) from None
-    enqueue_on_commit("cohorts.tasks.nomination_send_invitation", nomination.pk)
+    # The nominee may have no account yet: write to them in the language the person
+    # nominating them is using.
+    enqueue_on_commit(
+        "cohorts.tasks.nomination_send_invitation",
+        nomination.pk,
+        language=translation.get_language(),
+    )
     return nomination
 
 
@@ -1156,7 +1162,13 @@ def nomination_resend(*, nomination: Nomination) -> Nomination:
             _("%(email)s already has an invitation to this cohort.")
             % {"email": nomination.nominee_email}
         ) from None
-    enqueue_on_commit("cohorts.tasks.nomination_send_invitation", nomination.pk)
+    # The nominee may have no account yet: write to them in the language the person
+    # nominating them is using.
+    enqueue_on_commit(
+        "cohorts.tasks.nomination_send_invitation",
+        nomination.pk,
+        language=translation.get_language(),
+    )
     return nomination
 
 
