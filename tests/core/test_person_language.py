@@ -195,3 +195,19 @@ def test_pages_give_dates_in_the_chosen_language(client, language):
         expected = date_format(cohort.starts_on, "j F Y")
     assert expected in html
     assert ("Tachwedd" in html) == (language == "cy")
+
+
+def test_reasons_the_portal_writes_are_stored_once_and_read_in_each_language(client):
+    applicant = UserFactory(preferred_language="cy")
+    application = make_application(applicant=applicant, state=Application.State.OFFER_EXPIRED)
+    event = application.events.get(to_state=Application.State.OFFER_EXPIRED)
+    reason = "The place was not confirmed before the offer's deadline."
+    assert event.reason == reason
+    mail.outbox.clear()
+    cohort_tasks.application_events_notify([event.pk])
+    assert welsh(reason) in sent_to(applicant.email).body
+    client.force_login(applicant)
+    for language, expected in [("cy", welsh(reason)), ("en-gb", reason)]:
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        html = client.get(reverse("cohorts:application-detail", args=[application.pk]))
+        assert expected.replace("'", "&#x27;") in html.content.decode()
