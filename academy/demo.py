@@ -47,6 +47,7 @@ Registrations are open for our 2027 programmes.
     "sponsor_approval_required": True,
     "default_capacity": 24,
     "certificate_design": "leadership-academy",
+    "bilingual_certificates": True,
 }
 
 EMPOWERING_WOMEN = {
@@ -72,6 +73,7 @@ or recommend someone who would benefit.
     "sponsor_approval_required": False,
     "default_capacity": 12,
     "certificate_design": "empowering-women",
+    "bilingual_certificates": False,
 }
 
 

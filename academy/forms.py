@@ -149,6 +149,7 @@ class ProgrammeForm(forms.ModelForm):
             "sponsor_approval_required",
             "default_capacity",
             "certificate_design",
+            "bilingual_certificates",
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 14})}
 

@@ -32,6 +32,11 @@ class Programme(models.Model):
         default="standard",
         help_text=_("The name of the certificate template and stylesheet to use."),
     )
+    bilingual_certificates = models.BooleanField(
+        _("certificates in Welsh and English"),
+        default=False,
+        help_text=_("Each certificate has a page in Welsh, then the same page in English."),
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:

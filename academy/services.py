@@ -508,6 +508,7 @@ PROGRAMME_SETTINGS = [
     "sponsor_approval_required",
     "default_capacity",
     "certificate_design",
+    "bilingual_certificates",
 ]
 
 

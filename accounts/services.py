@@ -5,7 +5,7 @@ import secrets
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from audit.services import audit_record
@@ -190,7 +190,10 @@ def role_invitation_create(
         expires_at=timezone.now() + dt.timedelta(days=ROLE_INVITATION_DAYS),
     )
     audit_record(actor=actor, action="invitation.sent", target=invitation, after={"role": role})
-    enqueue_on_commit("accounts.tasks.send_role_invitation", invitation.pk)
+    # Someone without an account yet gets the invitation in the inviting admin's language.
+    enqueue_on_commit(
+        "accounts.tasks.send_role_invitation", invitation.pk, language=translation.get_language()
+    )
     return invitation
 
 

@@ -46,8 +46,12 @@ def send_password_reset(user_id: int) -> None:
 
 
 @transaction.atomic
-def send_role_invitation(invitation_id: int) -> None:
-    """E-mail the invitation link once; a retry after a failed send makes a new link."""
+def send_role_invitation(invitation_id: int, language: str | None = None) -> None:
+    """E-mail the invitation link once; a retry after a failed send makes a new link.
+
+    In the invitee's own language if they have an account, otherwise in `language` (the
+    inviting admin's).
+    """
     from .models import RoleInvitation
     from .services import new_token
 
@@ -70,7 +74,7 @@ def send_role_invitation(invitation_id: int) -> None:
             "invitation": invitation,
             "path": reverse("accounts:invitation", kwargs={"token": token}),
         },
-        language=existing.preferred_language if existing else None,
+        language=existing.preferred_language if existing else language,
     )
     invitation.sent_at = timezone.now()
     invitation.save(update_fields=["token_hash", "sent_at"])

@@ -113,6 +113,11 @@ class Certificate(models.Model):
     completed_on = models.DateField(_("completed on"))
     design = models.SlugField(_("design"), max_length=50)
     language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+    bilingual = models.BooleanField(
+        _("in Welsh and English"),
+        default=False,
+        help_text=_("A page in Welsh, then the same page in English."),
+    )
 
     pdf = models.FileField(_("PDF"), upload_to=certificate_file_name, blank=True)
     # Each (re-)issue asks for a new revision; the render task makes the PDF of the

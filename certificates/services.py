@@ -60,6 +60,7 @@ def _snapshot(enrolment: Enrolment) -> dict:
         "completed_on": enrolment.completed_on,
         "design": programme.certificate_design,
         "language": user.preferred_language,
+        "bilingual": programme.bilingual_certificates,
     }
 
 

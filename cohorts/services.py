@@ -28,10 +28,10 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, QuerySet
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_noop, ngettext
 
 from academy import services as academy_services
 from accounts.models import Organisation
@@ -338,7 +338,9 @@ def _offer_waitlist(places: _Places, *, limit: int | None = None) -> list[Applic
                     kind,
                     actor=None,
                     actor_kind=Actor.SYSTEM,
-                    reason=_("A place became free and this application was next on the waitlist."),
+                    reason=gettext_noop(
+                        "A place became free and this application was next on the waitlist."
+                    ),
                 )
             )
     return events
@@ -725,7 +727,9 @@ def application_accept(*, application: Application, actor: User, reason: str = "
             application,
             actor=actor,
             reason=reason
-            or _("Accepted when no place was free, so the application joined the waitlist."),
+            or gettext_noop(
+                "Accepted when no place was free, so the application joined the waitlist."
+            ),
         )
     places.save()
     _notify([event])
@@ -907,7 +911,7 @@ def application_expire_offer(*, application: Application) -> bool:
             places,
             actor=None,
             actor_kind=Actor.SYSTEM,
-            reason=_("The place was not confirmed before the offer's deadline."),
+            reason=gettext_noop("The place was not confirmed before the offer's deadline."),
         )
     ]
     events += _offer_waitlist(places)
@@ -1043,7 +1047,13 @@ def nomination_create(
         raise ApplicationError(
             _("%(email)s already has an invitation to this cohort.") % {"email": nominee_email}
         ) from None
-    enqueue_on_commit("cohorts.tasks.nomination_send_invitation", nomination.pk)
+    # The nominee may have no account yet: write to them in the language the person
+    # nominating them is using.
+    enqueue_on_commit(
+        "cohorts.tasks.nomination_send_invitation",
+        nomination.pk,
+        language=translation.get_language(),
+    )
     return nomination
 
 
@@ -1189,7 +1199,13 @@ def nomination_resend(*, nomination: Nomination) -> Nomination:
             _("%(email)s already has an invitation to this cohort.")
             % {"email": nomination.nominee_email}
         ) from None
-    enqueue_on_commit("cohorts.tasks.nomination_send_invitation", nomination.pk)
+    # The nominee may have no account yet: write to them in the language the person
+    # nominating them is using.
+    enqueue_on_commit(
+        "cohorts.tasks.nomination_send_invitation",
+        nomination.pk,
+        language=translation.get_language(),
+    )
     return nomination
 
 
@@ -1598,7 +1614,11 @@ def cohort_archive(*, cohort: Cohort, actor: User | None) -> Cohort:
 
 
 def _due_on_dates(now: dt.datetime) -> list[tuple[str, QuerySet, str]]:
-    """(action, cohorts due for it now, the reason recorded), in the order they run."""
+    """(action, cohorts due for it now, the reason recorded), in the order they run.
+
+    Reasons the portal writes itself are stored in English and translated where shown,
+    for each reader in their own language (see _history.html).
+    """
     return [
         (
             "open",
@@ -1608,19 +1628,19 @@ def _due_on_dates(now: dt.datetime) -> list[tuple[str, QuerySet, str]]:
                 applications_open_at__lte=now,
                 applications_close_at__gt=now,
             ),
-            _("Opened on schedule: the application window started."),
+            gettext_noop("Opened on schedule: the application window started."),
         ),
         (
             "close",
             Cohort.objects.filter(status=Cohort.Status.OPEN, applications_close_at__lte=now),
-            _("Closed on schedule: the application window ended."),
+            gettext_noop("Closed on schedule: the application window ended."),
         ),
         (
             "start",
             Cohort.objects.filter(
                 status=Cohort.Status.CLOSED, starts_on__lte=timezone.localdate(now)
             ),
-            _("Started on schedule: the cohort's start date came."),
+            gettext_noop("Started on schedule: the cohort's start date came."),
         ),
     ]
 

@@ -101,8 +101,12 @@ def _waitlist_place(application: Application) -> int | None:
     ).count()
 
 
-def nomination_send_invitation(nomination_id: int) -> bool:
-    """E-mail the invitation link to the nominee, once per link."""
+def nomination_send_invitation(nomination_id: int, language: str | None = None) -> bool:
+    """E-mail the invitation link to the nominee, once per link.
+
+    In the nominee's own language if they have an account, otherwise in `language` (the
+    one the person who nominated or recommended them was using).
+    """
     claimed = Nomination.objects.filter(
         pk=nomination_id,
         status=Nomination.Status.PENDING,
@@ -124,11 +128,17 @@ def nomination_send_invitation(nomination_id: int) -> bool:
                 "cohort": nomination.cohort,
                 "path": reverse("cohorts:invitation-detail", kwargs={"token": token}),
             },
+            language=_language_of(nomination.nominee_email, otherwise=language),
         )
     except Exception:
         Nomination.objects.filter(pk=nomination_id).update(invitation_sent_at=None)
         raise
     return True
+
+
+def _language_of(email: str, *, otherwise: str | None) -> str | None:
+    existing = User.objects.filter(email__iexact=email).only("preferred_language").first()
+    return existing.preferred_language if existing else otherwise
 
 
 def expire_overdue_offers() -> int:

@@ -3,6 +3,9 @@
 import io
 
 import pytest
+from django.utils import translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from pypdf import PdfReader
 
 from certificates.documents import certificate_document
@@ -111,3 +114,53 @@ def test_the_web_process_never_loads_weasyprint():
         [sys.executable, "-c", code], cwd=settings.BASE_DIR, capture_output=True, check=False
     )
     assert result.returncode == 0, result.stderr.decode()[-2000:]
+
+
+def certificate_in(language: str, *, bilingual: bool = False):
+    enrolment = CompletedEnrolmentFactory(
+        user__full_name="Rhiannon Ŵyn ap Llŷr",
+        user__preferred_language=language,
+        cohort__programme=ProgrammeFactory(
+            certificate_design="standard", bilingual_certificates=bilingual
+        ),
+    )
+    return IssuedCertificateFactory(enrolment=enrolment, renderer=render_pdf)
+
+
+def wording(certificate, language: str) -> tuple[str, str]:
+    """The title and the completion date as the certificate writes them in `language`."""
+    with translation.override(language):
+        return gettext("Certificate of completion"), gettext("Completed on %(date)s") % {
+            "date": date_format(certificate.completed_on, "j F Y")
+        }
+
+
+def test_a_welsh_speakers_certificate_is_in_welsh():
+    certificate = certificate_in("cy")
+    reader = read(certificate)
+    assert len(reader.pages) == 1
+    assert reader.trailer["/Root"]["/Lang"] == "cy"
+    text = " ".join(reader.pages[0].extract_text().split())
+    title, completed = wording(certificate, "cy")
+    assert title in text
+    assert completed in text
+    english_title, english_date = wording(certificate, "en-gb")
+    assert english_title not in text
+    assert english_date not in text
+
+
+@pytest.mark.parametrize("holder_language", ["cy", "en-gb"])
+def test_a_programme_can_ask_for_bilingual_certificates_welsh_first(holder_language):
+    certificate = certificate_in(holder_language, bilingual=True)
+    assert certificate.bilingual
+    reader = read(certificate)
+    assert len(reader.pages) == 2
+    for page, language in zip(reader.pages, ["cy", "en-gb"], strict=True):
+        text = " ".join(page.extract_text().split())
+        title, completed = wording(certificate, language)
+        assert title in text
+        assert completed in text
+        assert certificate.display_code in text
+    html = certificate_document(certificate).html
+    assert '<div class="page" lang="cy">' in html
+    assert '<div class="page" lang="en-GB">' in html
