@@ -8,6 +8,7 @@ instead of surfacing later. The README lists every variable.
 import datetime as dt
 import os
 import secrets
+from email.utils import parseaddr
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -322,6 +323,11 @@ else:
     raise ImproperlyConfigured("EMAIL_HOST (or EMAIL_FILE_PATH) must be set outside demo mode.")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Academy portal <academy@example.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where people report accessibility problems and ask for another format (the
+# accessibility statement names it).
+ACCESSIBILITY_CONTACT_EMAIL = env_str(
+    "ACCESSIBILITY_CONTACT_EMAIL", parseaddr(DEFAULT_FROM_EMAIL)[1]
+)
 
 # --- Internationalisation ------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"

@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db import connection
@@ -46,7 +48,23 @@ class DashboardView(LoginRequiredMixin, TemplateView):
 
 
 class AccessibilityStatementView(TemplateView):
+    """The accessibility statement, in the form of GOV.UK's model statement."""
+
     template_name = "core/accessibility.html"
+    # Change these when the statement is reviewed or the portal is tested again.
+    PREPARED_ON = dt.date(2026, 11, 25)
+    REVIEWED_ON = dt.date(2026, 11, 25)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            site_url=settings.SITE_URL,
+            organisation=settings.CERTIFICATE_ISSUER_NAME,
+            contact_email=settings.ACCESSIBILITY_CONTACT_EMAIL,
+            idle_minutes=settings.SESSION_COOKIE_AGE // 60,
+            prepared_on=self.PREPARED_ON,
+            reviewed_on=self.REVIEWED_ON,
+            **kwargs,
+        )
 
 
 class PrivacyNoticeView(TemplateView):

@@ -6,8 +6,8 @@ register = template.Library()
 
 
 @register.filter(name="markdown")
-def markdown_filter(text):
-    return render_markdown(text)
+def markdown_filter(text, top_heading=2):
+    return render_markdown(text, top_heading)
 
 
 @register.filter

@@ -8,6 +8,7 @@ import subprocess
 import time
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -69,7 +70,8 @@ def html_checker():
         stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}/?out=json"
-    deadline = time.monotonic() + 60
+    # Java starts slowly on a busy machine.
+    deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=1):
@@ -96,6 +98,8 @@ def new_page(browser, live_server, html_checker):
         page = context.new_page()
         page.html_checker = html_checker
         page.last_document = None
+        page.open_page = open_page
+        page.other_language = None
         page.on(
             "console",
             lambda message: (
@@ -137,18 +141,54 @@ _axe = Axe()
 
 
 def assert_accessible(page):
-    """The page as it is now passes axe-core and its HTML passes the Nu Html Checker.
+    """The page as it is now, and the same address in the other language, pass the checks.
 
     axe-core: no violation of the WCAG 2.0/2.1/2.2 A and AA rules in the live DOM.
     Nu Html Checker: no error in the HTML the server sent for the current document.
+    The other language (Welsh for an English page, English for a Welsh one) is opened by
+    the same person in a second browser context, so this page keeps its state: a form
+    half filled in, an htmx swap, focus.
     """
+    _assert_passes_checks(page)
+    _assert_passes_checks(_in_other_language(page))
+
+
+def _assert_passes_checks(page):
     assert_valid_html(page)
     results = _axe.run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
     violations = results.response["violations"]
-    assert not violations, "\n".join(
+    assert not violations, f"axe-core on {page.url}:\n" + "\n".join(
         f"{v['id']}: {v['help']} ({len(v['nodes'])}) e.g. {v['nodes'][0]['html'][:200]}"
         for v in violations
     )
+
+
+def _in_other_language(page):
+    """The page's address in the other language, seen with this context's cookies."""
+    from django.conf import settings
+
+    other = "en-gb" if page.locator("html").get_attribute("lang") == "cy" else "cy"
+    twin = page.other_language
+    if twin is None:
+        twin = page.other_language = page.open_page(locale="cy" if other == "cy" else "en-GB")
+    url = urlsplit(page.url)
+    cookies = [c for c in page.context.cookies() if c["name"] != settings.LANGUAGE_COOKIE_NAME]
+    cookies.append(
+        {
+            "name": settings.LANGUAGE_COOKIE_NAME,
+            "value": other,
+            "url": f"{url.scheme}://{url.netloc}",
+        }
+    )
+    twin.context.clear_cookies()
+    twin.context.add_cookies(cookies)
+    # Without the fragment: going to the same address with only a new fragment would
+    # scroll instead of loading the page again.
+    address = url._replace(fragment="").geturl()
+    response = twin.goto(address)
+    assert response.ok, f"{address} in {other}: {response.status}"
+    expect(twin.locator("html")).to_have_attribute("lang", other)
+    return twin
 
 
 @pytest.fixture
@@ -191,3 +231,34 @@ def wait_for_htmx(page):
     page.wait_for_function(
         "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
     )
+
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+LAYOUT_PROBLEMS = (Path(__file__).parent / "layout_problems.js").read_text()
+
+
+def assert_reflows(page, name: str):
+    """The page reflows at 320 CSS px (WCAG 1.4.10) and its text resizes to 200 % (1.4.4).
+
+    At 320 px wide, and at 1280 px with the root font size doubled, nothing scrolls
+    sideways and no text is clipped, overlaps other text or leaves the viewport.
+    Screenshots at 320 and 1280 px are written to test-artifacts/screenshots/<name>-*.png
+    for people to review.
+    """
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    original = page.viewport_size
+    checks = [(320, "100%"), (1280, "100%"), (1280, "200%")]
+    try:
+        for width, text_size in checks:
+            page.set_viewport_size({"width": width, "height": 800})
+            page.evaluate("size => { document.documentElement.style.fontSize = size; }", text_size)
+            where = f"{page.url} at {width} px, text {text_size}"
+            scroll_width = page.evaluate("document.scrollingElement.scrollWidth")
+            assert scroll_width <= width, f"{where} scrolls sideways ({scroll_width} px wide)"
+            problems = page.evaluate(LAYOUT_PROBLEMS)
+            assert not problems, f"{where}:\n" + "\n".join(problems)
+            if text_size == "100%":
+                page.screenshot(path=SCREENSHOTS / f"{name}-{width}.png", full_page=True)
+    finally:
+        page.evaluate("document.documentElement.style.removeProperty('font-size')")
+        page.set_viewport_size(original)
