@@ -1,5 +1,7 @@
 """Turning text written in the portal into safe HTML."""
 
+import re
+
 import markdown
 import nh3
 from django.utils.safestring import SafeString, mark_safe
@@ -9,6 +11,27 @@ ALLOWED_TAGS = {
     "p", "pre", "strong", "table", "tbody", "td", "th", "thead", "tr", "ul",
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"scope"}}
+HEADING_TAG = re.compile(r"<(/?)h([1-6])\b")
+
+
+def _nest_headings(html: str) -> str:
+    """Headings renumbered to sit under the page's own h1, from h2 to h4, never skipping.
+
+    Writers pick "###" for the look of it; a page going from its h1 to an h3 fails WCAG
+    (and the HTML checker), and an h1 in the text would be a second page title.
+    """
+    levels = sorted({int(level) for closing, level in HEADING_TAG.findall(html) if not closing})
+    rank = {level: min(2 + index, 4) for index, level in enumerate(levels)}
+    previous = 1
+
+    def renumber(match: re.Match) -> str:
+        nonlocal previous
+        if match[1]:
+            return f"</h{previous}"
+        previous = min(rank[int(match[2])], previous + 1)
+        return f"<h{previous}"
+
+    return HEADING_TAG.sub(renumber, html)
 
 
 def render_markdown(text: str) -> SafeString:
@@ -17,7 +40,7 @@ def render_markdown(text: str) -> SafeString:
     Raw HTML in the source is allowed through Markdown and then cleaned by nh3, so the
     output can only contain the tags and attributes listed above.
     """
-    html = markdown.markdown(text or "", extensions=["tables", "sane_lists"])
+    html = _nest_headings(markdown.markdown(text or "", extensions=["tables", "sane_lists"]))
     cleaned = nh3.clean(
         html,
         tags=ALLOWED_TAGS,
