@@ -10,4 +10,5 @@ urlpatterns = [
     path("privacy/", views.PrivacyNoticeView.as_view(), name="privacy"),
     path("language/", views.LanguageSetView.as_view(), name="language"),
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
 ]

@@ -5,6 +5,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db import connection
 from django.http import HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.generic import TemplateView
@@ -128,6 +129,11 @@ def _task_queue_health() -> dict:
         "clusters": len(clusters),
         "queued": queued,
     }
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico on pages that are not HTML (a JSON credential, a PDF)."""
+    return redirect(static("favicon.svg"))
 
 
 def healthz(request):

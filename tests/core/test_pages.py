@@ -1,4 +1,5 @@
 import pytest
+from django.templatetags.static import static
 from django.urls import reverse
 
 
@@ -49,3 +50,9 @@ def test_dashboard_needs_sign_in(client):
     response = client.get(reverse("core:dashboard"))
     assert response.status_code == 302
     assert response.url.startswith(reverse("accounts:login"))
+
+
+def test_the_icon_browsers_ask_for_on_their_own_is_found(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 302
+    assert response["Location"] == static("favicon.svg")

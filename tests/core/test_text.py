@@ -15,10 +15,14 @@ def test_a_first_level_heading_never_competes_with_the_pages_title():
     assert "<h4>Part</h4>" in html
 
 
-def test_headings_below_the_sixth_level_stay_at_the_sixth():
-    html = render_markdown("## A\n\n###### B", top_heading=3)
-    assert "<h3>A</h3>" in html
-    assert "<h6>B</h6>" in html
+def test_headings_never_skip_a_level():
+    html = render_markdown("# Title\n\n#### Deep\n\n## Part\n\n### Sub\n\n###### Tiny\n")
+    assert html == "<h2>Title</h2>\n<h3>Deep</h3>\n<h3>Part</h3>\n<h4>Sub</h4>\n<h5>Tiny</h5>"
+
+
+def test_headings_stop_at_the_sixth_level():
+    html = render_markdown("# A\n\n## B\n\n### C\n\n#### D\n\n##### E\n\n###### F", top_heading=3)
+    assert html.endswith("<h6>D</h6>\n<h6>E</h6>\n<h6>F</h6>")
 
 
 def test_raw_heading_attributes_are_removed_before_moving():
