@@ -16,6 +16,7 @@ About a minute and a half with the defaults; every page is bounded by --seconds.
 """
 
 import argparse
+import json
 import os
 import tempfile
 from pathlib import Path
@@ -119,6 +120,7 @@ def main():
     parser.add_argument("--concurrency", type=int, default=8, help="clients (default 8)")
     parser.add_argument("--seconds", type=float, default=10, help="per page (default 10)")
     parser.add_argument("--people", choices=PEOPLE, default="demo")
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="pages-bench-") as folder:
@@ -139,6 +141,13 @@ def main():
             f"{args.seconds:.0f} s per page; {args.people} people"
         )
         report(results)
+        if args.json:
+            figures = {
+                name: {"path": path, "rate": result.rate, "p50": result.percentile(0.5),
+                       "p95": result.percentile(0.95), "p99": result.percentile(0.99)}
+                for name, path, result in results
+            }  # fmt: skip
+            args.json.write_text(json.dumps({"machine": machine(), "pages": figures}))
         worst = min(result.rate for _, _, result in results[1:]) / results[0][2].rate
         print(f"Lowest ratio to the bare view: {worst:.2f} (target at least 0.50)")
 
