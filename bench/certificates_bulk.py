@@ -311,6 +311,11 @@ def main():
         print(f"Ratio, worker (click to last e-mail) / bare loop: {rate / bare_rate:.2f}")
         print(f"Ratio, worker (first to last PDF) / bare loop:    {steady_rate / bare_rate:.2f}")
         print(f"Ratio, render service in a loop / bare loop:      {bare / in_process:.2f}")
+        print(
+            f"Per worker process, steady / {args.workers} / bare loop: "
+            f"{steady_rate / args.workers / bare_rate:.2f} (target at least 0.8; it needs a "
+            "free core per worker)"
+        )
 
 
 if __name__ == "__main__":

@@ -69,6 +69,10 @@ def env_list(name: str, default: list[str]) -> list[str]:
 # plain HTTP on 127.0.0.1. Everything else defaults to production behaviour.
 DEMO_MODE = env_bool("DEMO_MODE", False)
 DEBUG = env_bool("DEBUG", False)
+# The bare 20-row page that bench/ scripts measure the real pages against (/bench/rows/).
+BENCH_VIEWS = env_bool("BENCH_VIEWS", False)
+if BENCH_VIEWS and not DEMO_MODE:
+    raise ImproperlyConfigured("BENCH_VIEWS is for benchmarks and needs DEMO_MODE.")
 
 DATA_DIR = Path(env_str("DATA_DIR", str(BASE_DIR / "data")))
 

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -28,3 +29,8 @@ handler400 = "core.errorviews.bad_request"
 handler403 = "core.errorviews.permission_denied"
 handler404 = "core.errorviews.page_not_found"
 handler500 = "core.errorviews.server_error"
+
+if settings.BENCH_VIEWS:
+    from core.bench import BenchRowsView
+
+    urlpatterns.append(path("bench/rows/", BenchRowsView.as_view(), name="bench-rows"))

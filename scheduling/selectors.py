@@ -168,7 +168,11 @@ def _sessions_of(user) -> QuerySet[Session]:
         "cohort_id"
     )
     facilitated = Session.facilitators.through.objects.filter(user_id=user.pk).values("session_id")
-    return Session.objects.filter(Q(cohort_id__in=enrolled) | Q(pk__in=facilitated))
+    # A UNION of the two short lists, not an OR of two IN subqueries: with the OR,
+    # PostgreSQL reads every scheduled session in the portal and filters (216 ms over
+    # 40,000 sessions in docs/performance.md); the UNION reads the person's own by index.
+    of_cohorts = Session.objects.filter(cohort_id__in=enrolled).order_by().values("pk")
+    return Session.objects.filter(pk__in=of_cohorts.union(facilitated.order_by()))
 
 
 def session_next_for_person(user, *, now: dt.datetime | None = None) -> Session | None:
