@@ -44,6 +44,7 @@ ensure_python() {
 
 ensure_translations() {
   if [ -d locale ]; then
-    python manage.py compilemessages --ignore=.venv --ignore=node_modules -v0
+    # compilemessages only reads LOCALE_PATHS; demo mode spares it a SECRET_KEY.
+    DEMO_MODE=1 python manage.py compilemessages --ignore=.venv --ignore=node_modules -v0
   fi
 }
