@@ -73,11 +73,21 @@ ACCESS: dict[str, Policy] = {
     "core:privacy": PUBLIC,
     "core:language": PUBLIC,
     "core:healthz": PUBLIC,
+    "core:favicon": PUBLIC,
+    "privacy:account-deleted": PUBLIC,
     "cohorts:cohort-detail": PUBLIC,  # advertised cohorts; drafts and archives: COHORT_STAFF
     "cohorts:recommendation-create": PUBLIC,
     "certificates:verify": PUBLIC,
     "certificates:issuer": PUBLIC,
     "certificates:status-list": PUBLIC,
+    # --- The REST API's public parts ------------------------------------------------
+    "api-schema": PUBLIC,
+    "api-docs": PUBLIC,
+    "api-not-found": NOBODY,  # any other address under /api/: a JSON 404
+    "api-v1:programme-list": PUBLIC,
+    "api-v1:programme-detail": PUBLIC,
+    "api-v1:cohort-list": PUBLIC,
+    "api-v1:cohort-detail": PUBLIC,
     # --- Signing up and in -----------------------------------------------------------
     "accounts:signup": PUBLIC,
     "accounts:signup-done": PUBLIC,
@@ -96,6 +106,7 @@ ACCESS: dict[str, Policy] = {
     "certificates:verify-detail": LINK,
     "certificates:verify-detail-json": LINK,
     "certificates:credential": LINK,
+    "api-v1:certificate-verify": LINK,
     # --- One's own account and pages ------------------------------------------------------
     "core:dashboard": SIGNED_IN,
     "accounts:password-change": SIGNED_IN,
@@ -109,6 +120,20 @@ ACCESS: dict[str, Policy] = {
     "scheduling:calendar-feed-reset": SIGNED_IN,
     "scheduling:calendar-feed-revoke": SIGNED_IN,
     "announcements:announcement-dismiss": allow(Who.RECIPIENT),
+    "academy:learning-record": SIGNED_IN,
+    "academy:learning-record-export": SIGNED_IN,
+    "api:token-list": SIGNED_IN,
+    "api:token-revoke": OWNER,
+    "privacy:data-export-list": SIGNED_IN,
+    "privacy:data-export-download": OWNER,
+    "privacy:account-delete": SIGNED_IN,
+    # API lists show only what the person may see (their own, their cohorts', their
+    # organisation's): the objects' own routes below say who that is.
+    "api-v1:progress-list-mine": SIGNED_IN,
+    "api-v1:application-list": SIGNED_IN,
+    "api-v1:application-create": SIGNED_IN,
+    "api-v1:session-list": SIGNED_IN,
+    "api-v1:certificate-list": SIGNED_IN,
     # --- Participants: their course and their applications --------------------------------
     "academy:course-detail": OWNER,
     "academy:course-material": OWNER,
@@ -121,6 +146,7 @@ ACCESS: dict[str, Policy] = {
     "cohorts:application-withdraw": OWNER,
     "cohorts:application-confirm": OWNER,
     "cohorts:equality-create": OWNER,
+    "academy:reflection-submit": OWNER,
     # --- Sponsors --------------------------------------------------------------------------
     "cohorts:application-list-organisation": SPONSORS,
     "cohorts:application-endorse": ORGANISATION_SPONSOR,
@@ -131,6 +157,13 @@ ACCESS: dict[str, Policy] = {
     "cohorts:nomination-cancel": ORGANISATION_SPONSOR,
     "certificates:organisation-list": SPONSORS,
     "certificates:certificate-download": CERTIFICATE_READERS,
+    "academy:organisation-progress": SPONSORS,
+    "academy:organisation-progress-export": SPONSORS,
+    "api-v1:progress-list-organisation": SPONSORS,
+    "api-v1:nomination-list": SPONSORS,
+    "api-v1:nomination-create": SPONSORS,
+    "api-v1:nomination-detail": ORGANISATION_SPONSOR,
+    "api-v1:application-endorse": ORGANISATION_SPONSOR,
     # --- Facilitators and admins: course content ----------------------------------------------
     "academy:content-list": STAFF,
     "academy:programme-content": PROGRAMME_STAFF,
@@ -186,6 +219,20 @@ ACCESS: dict[str, Policy] = {
     "certificates:certificate-revoke": COHORT_STAFF,
     "certificates:certificate-reissue": COHORT_STAFF,
     "certificates:certificate-retry": COHORT_STAFF,
+    "academy:progress-grid": COHORT_STAFF,
+    "academy:progress-grid-export": COHORT_STAFF,
+    "academy:reflection-detail": COHORT_STAFF,
+    "api-v1:progress-list-cohort": COHORT_STAFF,
+    "api-v1:application-detail": allow(
+        Who.OWNER, Who.ORGANISATION_SPONSOR, Who.COHORT_FACILITATOR, Who.ADMIN
+    ),
+    "api-v1:application-decide": COHORT_STAFF,  # and the applicant, to withdraw
+    "api-v1:session-detail": COHORT_MEMBERS,
+    "api-v1:attendance-list": COHORT_STAFF,
+    "api-v1:attendance-record": COHORT_STAFF,
+    "api-v1:certificate-detail": CERTIFICATE_READERS,
+    "api-v1:certificate-revoke": COHORT_STAFF,
+    "api-v1:certificate-issue": COHORT_STAFF,
     # --- Programme admins only --------------------------------------------------------------
     "certificates:certificate-reinstate": ADMIN,
     "cohorts:equality-report": ADMIN,  # aggregate answers only
@@ -195,6 +242,7 @@ ACCESS: dict[str, Policy] = {
     "academy-manage:programme-create": ADMIN,
     "academy-manage:programme-update": ADMIN,
     "academy-manage:programme-preview": ADMIN,
+    "academy-manage:completion-rule-update": ADMIN,
     "people:organisation-list": ADMIN,
     "people:organisation-create": ADMIN,
     "people:organisation-detail": ADMIN,

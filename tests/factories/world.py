@@ -18,13 +18,15 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from academy.models import Material
+from academy.models import Material, Reflection
 from accounts.models import RoleInvitation
 from accounts.services import new_token
 from accounts.tokens import email_confirmation_token
 from announcements.services import announcement_send
+from api.services import api_token_create
 from cohorts.models import Application, ApplicationAnswer, Cohort
 from cohorts.services import enrolment_withdraw, nomination_token
+from privacy.services import data_export_build, data_export_request
 from scheduling.services import calendar_feed_reset
 
 from .academy import PDF_BYTES, MaterialFactory, ModuleFactory, ProgrammeFactory, upload
@@ -184,6 +186,11 @@ def build_world() -> dict:
         expires_at=timezone.now() + dt.timedelta(days=14),
     )
     uid_a = urlsafe_base64_encode(force_bytes(participant_a.pk))
+    reflection = Reflection.objects.create(enrolment=enrolment, text="What I learnt")
+    api_token, _ = api_token_create(user=participant_a, name="A's spreadsheet")
+    data_export = data_export_request(user=participant_a)
+    data_export_build(export_id=data_export.pk)
+    data_export.refresh_from_db()
 
     return {
         # People
@@ -227,6 +234,9 @@ def build_world() -> dict:
         "awaiting_sponsor_application": awaiting_sponsor,
         "nomination": nomination,
         "role_invitation": role_invitation,
+        "reflection": reflection,
+        "api_token": api_token,
+        "data_export": data_export,
         # Raw values carried in addresses
         "material_kind": Material.Kind.PAGE.value,
         "uid_a": uid_a,
