@@ -193,6 +193,20 @@ REGISTER: list[Entry] = [
         lawful_basis=NOT_PERSONAL,
         retention=_("While the organisation takes part."),
     ),
+    # --- api ---------------------------------------------------------------------------
+    Entry(
+        "api.ApiToken",
+        fields=("name", "last_used_at"),
+        people=("user",),
+        purpose=_(
+            "The API tokens you made, so that another system can use the portal as you, "
+            "and when each was last used."
+        ),
+        lawful_basis=CONTRACT,
+        retention=_("Until you revoke the token or delete your account."),
+        erasure=DELETE,
+        not_exported=("token_hash",),
+    ),
     # --- academy -----------------------------------------------------------------------
     Entry(
         "academy.Programme",
@@ -217,6 +231,24 @@ REGISTER: list[Entry] = [
         fields=("completed_at",),
         people=("enrolment__user",),
         purpose=_("The course materials you marked as done, to show your progress."),
+        lawful_basis=PUBLIC_TASK,
+        retention=_("Until you delete your account."),
+        erasure=DELETE,
+    ),
+    Entry(
+        "academy.CompletionRule",
+        purpose=_("What completing a programme takes."),
+        lawful_basis=NOT_PERSONAL,
+        retention=_("While the programme runs."),
+    ),
+    Entry(
+        "academy.Reflection",
+        fields=("text", "feedback"),
+        people=("enrolment__user",),
+        purpose=_(
+            "Your final reflection and the facilitator's feedback, where completing the "
+            "programme asks for one."
+        ),
         lawful_basis=PUBLIC_TASK,
         retention=_("Until you delete your account."),
         erasure=DELETE,

@@ -7,8 +7,10 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from academy.models import Reflection
 from accounts.services import role_invitation_create
 from announcements.services import announcement_send
+from api.services import api_token_create
 from cohorts.models import Application, ApplicationAnswer, Cohort, EqualityReceipt
 from privacy.models import DataExport
 from scheduling.models import SessionReminder
@@ -71,11 +73,13 @@ def person(db) -> Person:
     MaterialProgressFactory(enrolment=enrolment, material__module__programme=running.programme)
     session = SessionFactory(cohort=running)
     AttendanceFactory(session=session, user=user)
+    Reflection.objects.create(enrolment=enrolment, text="What Ceri learnt at Carreg")
     # Last year's completed cohort and its certificate.
     certificate = IssuedCertificateFactory(enrolment__user=user)
     # A nomination by a sponsor, a calendar feed, an authenticator, a sign-in record.
     make_nomination(email=user.email, nominee_name="Ceri Owen", reason="Ceri is ready.")
     calendar_feed_reset(user=user)
+    api_token_create(user=user, name="Ceri's spreadsheet")
     TOTPDevice.objects.create(user=user, name="Phone", confirmed=True)
     AccessLog.objects.create(
         username=user.email,
