@@ -294,6 +294,17 @@ def test_the_dashboard_says_what_is_missing_and_then_completed(client):
     )
 
 
+def test_only_participants_are_told_they_have_no_place_yet(client):
+    no_place = "You do not have a place on a programme yet."
+    client.force_login(UserFactory())
+    assert no_place in client.get(reverse("core:dashboard")).content.decode()
+    for staff in (FacilitatorFactory(), SponsorFactory()):
+        client.force_login(staff)
+        page = client.get(reverse("core:dashboard")).content.decode()
+        assert no_place not in page
+        assert "Your programmes" not in page
+
+
 def test_the_learning_record_counts_hours_by_kind_and_exports_them(client):
     _, _, enrolments, materials, sessions = build_cohort(1)
     client.force_login(enrolments[0].user)

@@ -149,11 +149,12 @@ def assert_accessible(page):
     the same person in a second browser context, so this page keeps its state: a form
     half filled in, an htmx swap, focus.
     """
-    _assert_passes_checks(page)
-    _assert_passes_checks(_in_other_language(page))
+    assert_passes_checks(page)
+    assert_passes_checks(_in_other_language(page))
 
 
-def _assert_passes_checks(page):
+def assert_passes_checks(page):
+    """axe-core and the Nu Html Checker on the page as it is, in its own language only."""
     assert_valid_html(page)
     results = _axe.run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
     violations = results.response["violations"]

@@ -6,7 +6,8 @@ review does: no error status, no console error or failed asset, axe-core and the
 Checker pass, and no other person's data on it. A link the portal shows must work: a 403
 or 404 behind a link is a fault of the page that shows it.
 
-One pass per account on a shared browser; `-m "not crawl"` leaves it out.
+One pass per account on a shared browser, in English (the journeys check every page
+they visit in Welsh too); `-m "not crawl"` leaves it out.
 """
 
 import logging
@@ -19,7 +20,7 @@ from playwright.sync_api import Error as PlaywrightError
 from accounts.models import User
 from cohorts.models import Application, Cohort
 
-from .conftest import assert_accessible, sign_in
+from .conftest import assert_passes_checks, sign_in
 
 pytestmark = pytest.mark.crawl
 logger = logging.getLogger(__name__)
@@ -159,7 +160,7 @@ def test_every_linked_page_works_is_accessible_and_shows_only_what_the_person_ma
             if "text/html" not in response.headers.get("content-type", ""):
                 continue
             try:
-                assert_accessible(page)
+                assert_passes_checks(page)
             except AssertionError as failure:
                 report(str(failure))
             text = page.content()
