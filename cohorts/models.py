@@ -381,12 +381,21 @@ class Application(models.Model):
 
 
 class ApplicationAnswer(models.Model):
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="answers")
-    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
+    application = models.ForeignKey(
+        Application,
+        verbose_name=_("application"),
+        on_delete=models.CASCADE,
+        related_name="answers",
+    )
+    question = models.ForeignKey(
+        Question, verbose_name=_("question"), on_delete=models.PROTECT, related_name="answers"
+    )
     value = models.TextField(_("answer"))
 
     class Meta:
         ordering = ["question__position", "question__pk"]
+        verbose_name = _("application answer")
+        verbose_name_plural = _("application answers")
         constraints = [
             models.UniqueConstraint(
                 fields=["application", "question"], name="answer_once_per_question"
@@ -584,10 +593,19 @@ class EqualityResponse(models.Model):
 class EqualityReceipt(models.Model):
     """That a person has answered the questionnaire for a cohort, and nothing about what."""
 
-    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="+")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    cohort = models.ForeignKey(
+        Cohort, verbose_name=_("cohort"), on_delete=models.CASCADE, related_name="+"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
 
     class Meta:
+        verbose_name = _("equality questionnaire answered")
+        verbose_name_plural = _("equality questionnaires answered")
         constraints = [
             models.UniqueConstraint(fields=["cohort", "user"], name="equality_answered_once"),
         ]

@@ -51,6 +51,13 @@ FACILITATOR_RETENTION = _(
 # office log, sign-in sessions, the task queue, two-factor devices and sign-in records.
 # (auth's groups and permissions and contenttypes are configuration, not about people.)
 THIRD_PARTY_APPS = ("admin", "sessions", "django_q", "otp_totp", "axes")
+SIGN_IN_RECORD_LABELS = {
+    "username": _("e-mail address"),
+    "ip_address": _("network address"),
+    "user_agent": _("browser"),
+    "get_data": _("address requested"),
+    "post_data": _("form sent, without the password"),
+}
 
 
 @dataclass(frozen=True)
@@ -71,6 +78,10 @@ class Entry:
     replacements: dict = field(default_factory=dict)
     # Secrets never put in an export (hashes, keys, tokens).
     not_exported: Sequence[str] = ()
+    # For other libraries' models, whose names and fields are in English only: what the
+    # privacy notice calls them.
+    title: str = ""
+    field_labels: dict = field(default_factory=dict)
 
     def get_model(self) -> type[models.Model]:
         return apps.get_model(self.model)
@@ -84,12 +95,15 @@ class Entry:
         return self.model.lower().replace(".", "-")
 
     def verbose_name(self) -> str:
-        return self.get_model()._meta.verbose_name_plural
+        return self.title or self.get_model()._meta.verbose_name_plural
 
     def field_names(self) -> list[str]:
         """The registered fields as people read them ("full name", "job title")."""
         meta = self.get_model()._meta
-        return [str(meta.get_field(name).verbose_name) for name in self.fields]
+        return [
+            str(self.field_labels.get(name) or meta.get_field(name).verbose_name)
+            for name in self.fields
+        ]
 
     def person_filter(self, user=None, email: str = "") -> Q | None:
         """A Q for the rows about this person, or None when the entry has no way to find any."""
@@ -539,6 +553,8 @@ REGISTER += [
     Entry(
         "otp_totp.TOTPDevice",
         fields=("name", "key", "last_used_at"),
+        title=_("two-factor authenticators"),
+        field_labels={"name": _("name"), "key": _("secret key"), "last_used_at": _("last used")},
         people=("user",),
         purpose=_("Your authenticator app for two-factor sign-in, if you set one up."),
         lawful_basis=LEGITIMATE_INTERESTS,
@@ -549,6 +565,8 @@ REGISTER += [
     Entry(
         "axes.AccessAttempt",
         fields=("username", "ip_address", "user_agent", "get_data", "post_data"),
+        title=_("failed sign-in attempts"),
+        field_labels=SIGN_IN_RECORD_LABELS,
         emails=("username",),
         purpose=_("Failed sign-ins, to pause sign-in after too many wrong passwords."),
         lawful_basis=LEGITIMATE_INTERESTS,
@@ -564,6 +582,8 @@ REGISTER += [
     Entry(
         "axes.AccessLog",
         fields=("username", "ip_address", "user_agent"),
+        title=_("sign-ins"),
+        field_labels=SIGN_IN_RECORD_LABELS,
         emails=("username",),
         purpose=_("Sign-ins to your account, with the network address and browser used."),
         lawful_basis=LEGITIMATE_INTERESTS,
@@ -573,6 +593,8 @@ REGISTER += [
     Entry(
         "axes.AccessFailureLog",
         fields=("username", "ip_address", "user_agent"),
+        title=_("failed sign-ins"),
+        field_labels=SIGN_IN_RECORD_LABELS,
         emails=("username",),
         purpose=_("Failed sign-ins, with the network address and browser used."),
         lawful_basis=LEGITIMATE_INTERESTS,

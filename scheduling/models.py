@@ -214,7 +214,7 @@ class CalendarFeed(models.Model):
         on_delete=models.CASCADE,
         related_name="calendar_feed",
     )
-    token = models.CharField(max_length=64, unique=True)
+    token = models.CharField(_("private address"), max_length=64, unique=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:

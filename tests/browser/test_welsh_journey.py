@@ -152,15 +152,17 @@ def role_pages(email: str) -> list[str]:
             reverse("academy:course-detail", args=[enrolment.pk]),
             reverse("scheduling:my-schedule"),
             reverse("cohorts:application-list-mine"),
+            reverse("academy:learning-record"),
         ]
         certificate = Certificate.objects.filter(enrolment__user__email=email).first()
         if certificate:
-            pages.append(reverse("certificates:certificate-detail", args=[certificate.pk]))
+            pages.append(reverse("certificates:verify-detail", args=[certificate.display_code]))
     elif email.startswith("sponsor"):
         pages += [
             reverse("cohorts:nomination-list"),
             reverse("cohorts:application-list-organisation"),
             reverse("certificates:organisation-list"),
+            reverse("academy:organisation-progress"),
         ]
     elif email.startswith("facilitator"):
         cohort = Cohort.objects.filter(facilitators__email=email).order_by("starts_on").first()
@@ -168,6 +170,7 @@ def role_pages(email: str) -> list[str]:
             reverse("cohorts-manage:cohort-list"),
             reverse("cohorts-manage:cohort-home", args=[cohort.pk]),
             reverse("cohorts:application-queue", args=[cohort.pk]),
+            reverse("academy:progress-grid", args=[cohort.pk]),
             reverse("scheduling:session-list", args=[cohort.pk]),
             reverse("academy:content-list"),
             reverse("certificates:cohort-list"),
