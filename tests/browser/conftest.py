@@ -86,6 +86,35 @@ def html_checker():
     process.wait(timeout=10)
 
 
+def watch(page, report) -> None:
+    """Keep the page's last document response, and `report` console and script errors and
+    failed assets (a failed document is the caller's to judge)."""
+    page.on(
+        "console",
+        lambda message: (
+            message.type == "error"
+            and "Failed to load resource" not in message.text
+            and report(f"console error: {message.text}")
+        ),
+    )
+    page.on("pageerror", lambda error: report(f"script error: {error}"))
+    page.on(
+        "response",
+        lambda response: (
+            response.request.resource_type == "document"
+            and setattr(page, "last_document", response)
+        ),
+    )
+    page.on(
+        "response",
+        lambda response: (
+            response.status >= 400
+            and response.request.resource_type != "document"
+            and report(f"{response.status} for {response.url}")
+        ),
+    )
+
+
 @pytest.fixture
 def new_page(browser, live_server, html_checker):
     """Opens pages in fresh browser contexts (one per person), watched for errors."""
@@ -100,30 +129,7 @@ def new_page(browser, live_server, html_checker):
         page.last_document = None
         page.open_page = open_page
         page.other_language = None
-        page.on(
-            "console",
-            lambda message: (
-                message.type == "error"
-                and "Failed to load resource" not in message.text
-                and errors.append(message.text)
-            ),
-        )
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        page.on(
-            "response",
-            lambda response: (
-                response.request.resource_type == "document"
-                and setattr(page, "last_document", response)
-            ),
-        )
-        page.on(
-            "response",
-            lambda response: (
-                response.status >= 400
-                and response.request.resource_type != "document"
-                and errors.append(f"{response.status} {response.url}")
-            ),
-        )
+        watch(page, errors.append)
         return page
 
     yield open_page

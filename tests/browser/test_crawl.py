@@ -20,7 +20,7 @@ from playwright.sync_api import Error as PlaywrightError
 from accounts.models import User
 from cohorts.models import Application, Cohort
 
-from .conftest import assert_passes_checks, sign_in
+from .conftest import assert_passes_checks, sign_in, watch
 
 pytestmark = pytest.mark.crawl
 logger = logging.getLogger(__name__)
@@ -100,30 +100,7 @@ def test_every_linked_page_works_is_accessible_and_shows_only_what_the_person_ma
         # Live with --log-cli-level=WARNING, long before the walk ends.
         logger.warning("[%s] %s", email or "anonymous", problems[-1])
 
-    page.on(
-        "console",
-        lambda message: (
-            message.type == "error"
-            and "Failed to load resource" not in message.text
-            and report(f"console error: {message.text}")
-        ),
-    )
-    page.on("pageerror", lambda error: report(f"script error: {error}"))
-    page.on(
-        "response",
-        lambda response: (
-            response.request.resource_type == "document"
-            and setattr(page, "last_document", response)
-        ),
-    )
-    page.on(
-        "response",
-        lambda response: (
-            response.status >= 400
-            and response.request.resource_type != "document"
-            and report(f"{response.status} for {response.url}")
-        ),
-    )
+    watch(page, report)
     try:
         if email is not None:
             sign_in(page, email)
