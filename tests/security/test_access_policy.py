@@ -123,6 +123,7 @@ ROUTE_KWARGS = {
     "scheduling:calendar-feed": {"token": "calendar_feed_token"},
     "certificates:credential": {"code": "certificate_code"},
     "api-v1:certificate-verify": {"code": "certificate_display_code"},
+    "api-v1:programme-detail": {"pk": "programme"},
     "academy:reflection-submit": {"pk": "enrolment"},
     "academy:reflection-detail": {"pk": "reflection"},
     "api:token-revoke": {"pk": "api_token"},
