@@ -141,29 +141,39 @@ class EnrolmentProgress:
 
     @property
     def met(self) -> bool:
-        return self.materials_met and self.attendance_met and self.reflection_met
+        # A rule with nothing to do (no required material, no session, no reflection)
+        # completes nobody: the course is not ready, not finished.
+        return bool(self.steps) and (
+            self.materials_met and self.attendance_met and self.reflection_met
+        )
 
     # --- For people
     @property
-    def percent(self) -> int:
-        """How far along the rule, 0–100: each required material, each session still
-        needed and the reflection count as one step."""
-        total = done = 0
+    def steps(self) -> int:
+        """How many steps the rule asks for: each required material, each session
+        needed and the reflection count as one."""
+        total = self.sessions_needed + int(self.rule.requires_reflection)
         if self.rule.requires_materials:
             total += len(self.required_materials)
+        return total
+
+    @property
+    def percent(self) -> int:
+        """How far along the rule, 0–100, in steps."""
+        if not self.steps:
+            return 0
+        done = min(self.sessions_attended, self.sessions_needed)
+        if self.rule.requires_materials:
             done += self.required_done
-        total += self.sessions_needed
-        done += min(self.sessions_attended, self.sessions_needed)
         if self.rule.requires_reflection:
-            total += 1
             done += int(self.reflection_met)
-        if not total:
-            return 100
-        return 100 * done // total
+        return 100 * done // self.steps
 
     @property
     def missing(self) -> list[str]:
         """What is still to do, in plain words (empty once the rule is met)."""
+        if not self.steps:
+            return [_("required materials or sessions, which the course does not have yet")]
         missing = []
         if not self.materials_met:
             left = len(self.required_materials) - self.required_done

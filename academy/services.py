@@ -458,12 +458,17 @@ def completion_rule_save(*, programme: Programme, actor, **fields) -> Completion
 
     After commit, the task worker applies the new rule to every active participant of
     the programme's cohorts under way, so those who now meet it complete. Completions
-    already recorded stand. Raises ValidationError for a percentage above 100.
+    already recorded stand. Raises ValidationError for a percentage above 100, and for a
+    rule that asks for nothing (it would complete nobody).
     """
     percent = fields["minimum_attendance_percent"]
     if percent is None or not 0 <= percent <= 100:
         raise ValidationError(
             {"minimum_attendance_percent": _("Enter a percentage from 0 to 100.")}
+        )
+    if not (fields["requires_materials"] or percent or fields["requires_reflection"]):
+        raise ValidationError(
+            _("Ask for at least one thing: materials, attendance or a final reflection.")
         )
     rule = CompletionRule.objects.select_for_update().filter(programme=programme).first()
     creating = rule is None

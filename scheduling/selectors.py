@@ -50,11 +50,14 @@ def cohort_participant_count(cohort: Cohort) -> int:
     return Enrolment.objects.filter(cohort=cohort, status__in=PARTICIPANT_STATUSES).count()
 
 
+def enrolment_list_for_cohort_participants(cohort: Cohort) -> QuerySet[Enrolment]:
+    """The places on `cohort` taking part or completed."""
+    return Enrolment.objects.filter(cohort=cohort, status__in=PARTICIPANT_STATUSES).order_by("pk")
+
+
 def enrolment_list_for_participants(cohort: Cohort, user_ids) -> QuerySet[Enrolment]:
     """The places on `cohort` of these participants (taking part or completed)."""
-    return Enrolment.objects.filter(
-        cohort=cohort, user_id__in=user_ids, status__in=PARTICIPANT_STATUSES
-    ).order_by("pk")
+    return enrolment_list_for_cohort_participants(cohort).filter(user_id__in=user_ids)
 
 
 def is_cohort_participant(user, cohort: Cohort) -> bool:

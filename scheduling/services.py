@@ -249,6 +249,9 @@ def session_schedule(
     )
     session.facilitators.set(facilitators)
     _record_and_notify(session, kind=SessionChange.Kind.SCHEDULED, actor=actor, notify=False)
+    # One more session to attend: someone completed but without a certificate yet may no
+    # longer meet the rule.
+    _evaluate_completion(session, None, actor)
     return session
 
 
@@ -418,6 +421,8 @@ def session_cancel(*, session: Session, actor, reason: str) -> Session:
         message=reason,
         changed_fields=["status"],
     )
+    # One session fewer to attend: it may complete people.
+    _evaluate_completion(session, None, actor)
     return session
 
 
@@ -492,17 +497,20 @@ def attendance_mark_all_present(*, session: Session, actor) -> int:
     return len(rows)
 
 
-def _evaluate_completion(session: Session, user_ids: list[int], actor) -> None:
-    """Apply the completion rule to the participants whose marks changed: attendance
-    may complete them, or, corrected, put them back to taking part."""
+def _evaluate_completion(session: Session, user_ids: list[int] | None, actor) -> None:
+    """Apply the completion rule to the participants whose marks changed (`None`: the
+    whole cohort, when the timetable changed): attendance may complete them, or,
+    corrected, put them back to taking part."""
     # Imported here: the completion rules read this app's sessions and attendance.
     from academy.completion import enrolments_evaluate_completion
 
-    if user_ids:
-        enrolments_evaluate_completion(
-            enrolments=selectors.enrolment_list_for_participants(session.cohort, user_ids),
-            actor=actor,
-        )
+    if user_ids is None:
+        enrolments = selectors.enrolment_list_for_cohort_participants(session.cohort)
+    elif user_ids:
+        enrolments = selectors.enrolment_list_for_participants(session.cohort, user_ids)
+    else:
+        return
+    enrolments_evaluate_completion(enrolments=enrolments, actor=actor)
 
 
 # --- Calendar addresses --------------------------------------------------------------

@@ -22,7 +22,7 @@ from certificates.models import Certificate
 from cohorts.models import Enrolment
 from core.errors import ApplicationError
 from scheduling import services as scheduling_services
-from scheduling.models import Session
+from scheduling.models import Attendance, Session
 from tests.factories.accounts import AdminFactory, FacilitatorFactory
 from tests.factories.certificates import fake_renderer
 from tests.factories.cohorts import EnrolmentFactory
@@ -248,6 +248,34 @@ def test_attendance_corrected_after_the_certificate_is_issued_leaves_the_complet
     assert certificate.status == Certificate.Status.ISSUED
 
 
+def test_changes_to_the_timetable_complete_and_reopen_places(
+    cohort, facilitator, django_capture_on_commit_callbacks
+):
+    rule(cohort, requires_materials=False, minimum_attendance_percent=100)
+    held = session(cohort, 5)
+    coming = session(cohort, -5)
+    enrolment = EnrolmentFactory(cohort=cohort)
+    scheduling_services.attendance_record(
+        session=held, actor=facilitator, marks={enrolment.user_id: "present"}
+    )
+    assert refreshed(enrolment).status == Enrolment.Status.ACTIVE  # one of two sessions
+
+    with django_capture_on_commit_callbacks(execute=True):
+        scheduling_services.session_cancel(session=coming, actor=facilitator, reason="Snow")
+    assert refreshed(enrolment).status == Enrolment.Status.COMPLETED
+    assert Certificate.objects.get(enrolment=enrolment).status == Certificate.Status.PENDING
+
+    start = timezone.now() + dt.timedelta(days=10)
+    with django_capture_on_commit_callbacks(execute=True):
+        scheduling_services.session_schedule(
+            cohort=cohort, actor=facilitator, title="Catch-up", kind="workshop",
+            starts_at=start, ends_at=start + dt.timedelta(hours=2), facilitators=[facilitator],
+            joining_link="https://meet.example.org/catch-up", confirm_clashes=True,
+        )  # fmt: skip
+    assert refreshed(enrolment).status == Enrolment.Status.ACTIVE
+    assert not Certificate.objects.filter(enrolment=enrolment).exists()
+
+
 def test_evaluating_again_changes_nothing_and_requests_one_certificate(
     cohort, django_capture_on_commit_callbacks
 ):
@@ -308,18 +336,34 @@ def test_a_reflection_is_returned_only_with_feedback_and_decided_once(cohort, fa
     assert Reflection.objects.get().status == Reflection.Status.ACCEPTED
 
 
+def test_a_rule_asking_for_nothing_is_refused_and_would_complete_nobody(cohort):
+    admin = AdminFactory()
+    with pytest.raises(ValidationError, match="at least one thing"):
+        services.completion_rule_save(
+            programme=cohort.programme, actor=admin, requires_materials=False,
+            minimum_attendance_percent=0, requires_reflection=False, reflection_prompt="",
+        )  # fmt: skip
+    # Even so (a rule asking for materials a course does not have yet): nobody completes.
+    rule(cohort, requires_materials=True, minimum_attendance_percent=80)
+    progress = progress_for_enrolments([EnrolmentFactory(cohort=cohort)])[0]
+    assert (progress.steps, progress.met, progress.percent) == (0, False, 0)
+    assert progress.missing
+
+
 def test_changing_the_rule_completes_those_who_now_meet_it(
     cohort, django_capture_on_commit_callbacks
 ):
     rule(cohort, requires_materials=False, minimum_attendance_percent=100)
-    session(cohort, 5)
+    attended = session(cohort, 5)
+    session(cohort, 6)
     enrolment = EnrolmentFactory(cohort=cohort)
+    Attendance.objects.create(session=attended, user=enrolment.user, status="present")
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         services.completion_rule_save(
             programme=cohort.programme,
             actor=AdminFactory(),
             requires_materials=False,
-            minimum_attendance_percent=0,
+            minimum_attendance_percent=50,
             requires_reflection=False,
             reflection_prompt="",
         )

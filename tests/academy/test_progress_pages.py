@@ -345,6 +345,10 @@ def test_programme_admins_set_the_rule_and_nobody_else_may(client):
     client.force_login(AdminFactory())
     assert client.get(url).status_code == 200
     assert client.post(url, {**data, "minimum_attendance_percent": "101"}).status_code == 400
+    nothing = client.post(url, {"minimum_attendance_percent": "0", "reflection_prompt": ""})
+    assert nothing.status_code == 400
+    assert "Ask for at least one thing" in nothing.content.decode()
+    assert not CompletionRule.objects.exists()
     assert client.post(url, data).status_code == 302
     rule = CompletionRule.objects.get(programme=cohort.programme)
     assert (rule.minimum_attendance_percent, rule.requires_reflection) == (75, True)
