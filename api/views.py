@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
@@ -5,8 +6,9 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
+from django.views.generic import TemplateView
 from drf_spectacular.utils import extend_schema
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework import exceptions
 from rest_framework.permissions import AllowAny
 from rest_framework.views import APIView
@@ -15,6 +17,8 @@ from core.errors import ApplicationError
 
 from . import permissions, selectors, services
 from .forms import ApiTokenForm
+from .pagination import PagePagination
+from .reference import api_reference
 
 # --- The API's own pages -------------------------------------------------------------
 
@@ -23,11 +27,30 @@ class SchemaApi(SpectacularAPIView):
     permission_classes = [AllowAny]
 
 
-class DocsView(SpectacularSwaggerSplitView):
-    """Swagger UI from local files; its set-up script is a separate file, as CSP asks."""
+class ApiDocsView(TemplateView):
+    """The API reference: a page of the portal, read from the same schema as SchemaApi."""
 
-    permission_classes = [AllowAny]
-    template_name = "api/swagger_ui.html"
+    template_name = "api/api_docs.html"
+
+    def get_context_data(self, **kwargs):
+        reference = api_reference()
+        # A list every token may read makes the example; the first in the schema will do.
+        example = next(
+            (
+                operation.path
+                for tag in reference.tags
+                for operation in tag.operations
+                if operation.method == "GET" and "{" not in operation.path
+            ),
+            "",
+        )
+        return super().get_context_data(
+            reference=reference,
+            example_url=f"{settings.SITE_URL}{example}",
+            page_size=PagePagination.page_size,
+            max_page_size=PagePagination.max_page_size,
+            **kwargs,
+        )
 
 
 @extend_schema(exclude=True)

@@ -14,7 +14,7 @@ v1 = [
 urlpatterns = [
     path("v1/", include((v1, "api"), namespace="api-v1")),
     path("schema/", views.SchemaApi.as_view(), name="api-schema"),
-    path("docs/", views.DocsView.as_view(url_name="api-schema"), name="api-docs"),
+    path("docs/", views.ApiDocsView.as_view(), name="api-docs"),
     # Anything else under /api/ answers in the API's error shape, not with a page.
     re_path(r"^.*$", views.NotFoundApi.as_view(), name="api-not-found"),
 ]

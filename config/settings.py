@@ -118,7 +118,6 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
-    "drf_spectacular_sidecar",
     "django_q",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -440,9 +439,6 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
-    "SWAGGER_UI_DIST": "SIDECAR",
-    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
     # Every model has a "status"; name each set of choices after its model.
     "ENUM_NAME_OVERRIDES": {
         "CohortStatusEnum": "cohorts.models.Cohort.Status",

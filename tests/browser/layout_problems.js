@@ -7,8 +7,10 @@
     el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
     (typeof el.className === 'string' && el.className.trim()
       ? '.' + el.className.trim().split(/\s+/).join('.') : '');
+  // The content of a closed <details> keeps boxes Chrome does not paint.
   const hidden =
-    '.visually-hidden, .skip-link:not(:focus), [hidden], script, style, template, option';
+    '.visually-hidden, .skip-link:not(:focus), [hidden], script, style, template, option, ' +
+    'details:not([open]) > :not(summary)';
   const scrolls = (el) => {
     for (let node = el; node && node !== document.body; node = node.parentElement) {
       const overflow = getComputedStyle(node).overflowX;

@@ -1,4 +1,4 @@
-"""A person makes an API token in their account, uses it, revokes it; the API docs render."""
+"""A person makes an API token in their account, uses it, revokes it; the API docs page."""
 
 import re
 
@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from tests.factories.accounts import PASSWORD, UserFactory
 
-from .conftest import assert_accessible, sign_in
+from .conftest import assert_accessible, assert_reflows, sign_in
 
 
 def test_a_person_makes_uses_and_revokes_a_token(page):
@@ -40,12 +40,33 @@ def test_a_person_makes_uses_and_revokes_a_token(page):
     assert token not in page.content()
 
 
-def test_the_api_docs_render_from_local_files_under_the_sites_csp(page):
+def test_the_api_docs_are_an_accessible_portal_page_under_the_sites_csp(page):
     requests = []
     page.on("request", lambda request: requests.append(request.url))
-    page.goto("/api/docs/")
-    expect(page.locator(".swagger-ui .info .title")).to_contain_text("Academy portal API")
-    expect(page.get_by_text("/api/v1/certificates/", exact=True).first).to_be_visible()
-    assert page.last_document.headers["content-security-policy"].startswith("default-src 'self'")
+    response = page.goto("/api/docs/")
+    assert response.headers["content-security-policy"].startswith("default-src 'self'")
+    expect(page.get_by_role("heading", level=1)).to_have_text("API documentation")
+    expect(page.get_by_text("Academy portal API")).to_be_visible()
+
+    # The contents lead to each operation's own heading, with its parameters in a table.
+    contents = page.get_by_role("navigation", name="Contents")
+    contents.get_by_role("link", name="GET /api/v1/sessions/", exact=True).click()
+    operation = page.get_by_role("region", name="GET /api/v1/sessions/", exact=True)
+    expect(operation.get_by_role("heading", level=3)).to_be_in_viewport()
+    parameters = operation.get_by_role("table").first
+    expect(parameters.get_by_role("rowheader", name="starts_after")).to_be_visible()
+    expect(page.get_by_role("heading", level=2, name="Sessions")).to_be_visible()
+    # Each item's fields are folded away until asked for.
+    expect(operation.get_by_role("rowheader", name="cohort_title")).to_be_hidden()
+    operation.get_by_text("Fields of each item in the list").click()
+    expect(operation.get_by_role("rowheader", name="cohort_title")).to_be_visible()
+    expect(page.get_by_role("link", name="Your account → API tokens")).to_have_attribute(
+        "href", "/accounts/api-tokens/"
+    )
+
+    assert_accessible(page)
+    # Long paths break after a slash at 320 px; wide tables scroll in their own region.
+    assert_reflows(page, "api-docs")
     host = page.url.split("/api/")[0]
     assert all(url.startswith((host, "data:")) for url in requests), requests
+    assert not [url for url in requests if "swagger" in url or "sidecar" in url], requests
