@@ -12,7 +12,7 @@ from .models import Material, MaterialProgress, Module, Programme
 from .permissions import COURSE_STATUSES
 
 # Home shows this many open cohorts per programme; the programme's page has the rest.
-HOME_COHORTS_PER_PROGRAMME = 6
+HOME_COHORTS_PER_PROGRAMME = 3
 
 
 def programme_list_public() -> QuerySet[Programme]:
