@@ -441,7 +441,7 @@ REST_FRAMEWORK = {
 }
 if RATE_LIMIT_FACTOR > 1:
     for _scope, _rate in REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"].items():
-        _number, _, _period = _rate.partition("/")
+        _number, _slash, _period = _rate.partition("/")
         REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"][_scope] = (
             f"{int(_number) * RATE_LIMIT_FACTOR}/{_period}"
         )
