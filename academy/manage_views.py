@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
@@ -14,6 +15,7 @@ from .forms import ProgrammeForm
 from .models import Programme
 from .permissions import can_manage_programmes
 from .services import programme_save
+from .views import PAGE_SIZE
 
 
 class ProgrammeAdminMixin(LoginRequiredMixin):
@@ -68,9 +70,13 @@ class ProgrammePreviewView(ProgrammeAdminMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         programme = get_object_or_404(Programme, slug=self.kwargs["slug"])
+        page = Paginator(cohort_list_public_for_programme(programme), PAGE_SIZE).get_page(
+            self.request.GET.get("page")
+        )
         return super().get_context_data(
             programme=programme,
-            cohorts=cohort_list_public_for_programme(programme),
+            page_obj=page,
+            cohorts=page.object_list,
             preview=True,
             **kwargs,
         )

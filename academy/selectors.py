@@ -11,10 +11,18 @@ from cohorts.selectors import cohort_prefetch_open, enrolment_list_for_user
 from .models import Material, MaterialProgress, Module, Programme
 from .permissions import COURSE_STATUSES
 
+# Home shows this many open cohorts per programme; the programme's page has the rest.
+HOME_COHORTS_PER_PROGRAMME = 3
+
 
 def programme_list_public() -> QuerySet[Programme]:
-    """Published programmes, each with `open_cohorts` prefetched."""
-    return Programme.objects.filter(is_published=True).prefetch_related(cohort_prefetch_open())
+    """Published programmes, each with `open_cohorts` (the first few, soonest first) and
+    `open_cohort_count` (all of them), in two queries however many cohorts are open."""
+    return (
+        Programme.objects.filter(is_published=True)
+        .annotate(open_cohort_count=Count("cohorts", filter=Q(cohorts__status=Cohort.Status.OPEN)))
+        .prefetch_related(cohort_prefetch_open(limit=HOME_COHORTS_PER_PROGRAMME))
+    )
 
 
 # --- Content editing -------------------------------------------------------------------

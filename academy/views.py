@@ -58,8 +58,10 @@ class ProgrammeDetailView(DetailView):
         return get_object_or_404(Programme, slug=self.kwargs["slug"], is_published=True)
 
     def get_context_data(self, **kwargs):
-        cohorts = cohort_list_public_for_programme(self.object)
-        return super().get_context_data(cohorts=cohorts, **kwargs)
+        page = Paginator(cohort_list_public_for_programme(self.object), PAGE_SIZE).get_page(
+            self.request.GET.get("page")
+        )
+        return super().get_context_data(page_obj=page, cohorts=page.object_list, **kwargs)
 
 
 # --- Participants' courses -------------------------------------------------------------

@@ -12,7 +12,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -37,9 +37,9 @@ class _ManagerMixin(LoginRequiredMixin):
         return super().dispatch(request, *args, **kwargs)
 
     def _cohort(self, pk, permission=None) -> Cohort:
-        cohort = get_object_or_404(
-            permissions.cohorts_managed_by(self.request.user).select_related("programme"), pk=pk
-        )
+        cohort = permissions.cohort_managed_get(self.request.user, pk)
+        if cohort is None:
+            raise Http404
         if permission is not None and not permission(self.request.user, cohort):
             raise Http404
         return cohort

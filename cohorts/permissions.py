@@ -29,7 +29,25 @@ def can_manage_cohort(user, cohort: Cohort) -> bool:
         return False
     if user.is_programme_admin:
         return True
-    return user.is_facilitator and cohort.facilitators.filter(pk=user.pk).exists()
+    return user.is_facilitator and _facilitates(user, cohort)
+
+
+def _facilitates(user, cohort: Cohort) -> bool:
+    # A page that loaded the cohort through cohorts_managed_by() as a facilitator already
+    # knows (see cohort_managed_get); its several checks then ask the database once.
+    if user.pk in getattr(cohort, "facilitated_by", ()):
+        return True
+    return cohort.facilitators.filter(pk=user.pk).exists()
+
+
+def cohort_managed_get(user, pk) -> Cohort | None:
+    """The cohort `pk` (with its programme) if `user` manages it, else None. A facilitator
+    found it among their own cohorts, which the cohort remembers for the checks that
+    follow on the same page."""
+    cohort = cohorts_managed_by(user).select_related("programme").filter(pk=pk).first()
+    if cohort is not None and not user.is_programme_admin:
+        cohort.facilitated_by = {user.pk}
+    return cohort
 
 
 def cohorts_managed_by(user) -> QuerySet[Cohort]:

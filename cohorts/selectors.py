@@ -27,9 +27,11 @@ def cohort_list_open() -> QuerySet[Cohort]:
     return Cohort.objects.filter(status=Cohort.Status.OPEN).order_by("starts_on", "pk")
 
 
-def cohort_prefetch_open(to_attr: str = "open_cohorts") -> Prefetch:
-    """For listing programmes with their open cohorts in a fixed number of queries."""
-    return Prefetch("cohorts", queryset=cohort_list_open(), to_attr=to_attr)
+def cohort_prefetch_open(to_attr: str = "open_cohorts", *, limit: int | None = None) -> Prefetch:
+    """For listing programmes with their open cohorts (the first `limit` of each) in a
+    fixed number of queries."""
+    cohorts = cohort_list_open() if limit is None else cohort_list_open()[:limit]
+    return Prefetch("cohorts", queryset=cohorts, to_attr=to_attr)
 
 
 def cohort_list_public_for_programme(programme) -> QuerySet[Cohort]:

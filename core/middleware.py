@@ -1,3 +1,5 @@
+import time
+
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponseRedirect, JsonResponse
@@ -42,6 +44,30 @@ class SecurityHeadersMiddleware:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             response.headers.setdefault("Cache-Control", "private, no-store")
+        return response
+
+
+class SessionRefreshMiddleware:
+    """Moves a session's expiry forward at most once every SESSION_REFRESH_SECONDS.
+
+    Sessions end after SESSION_COOKIE_AGE of inactivity. Saving the session on every
+    request (SESSION_SAVE_EVERY_REQUEST) did that with a database write per page view,
+    which on SQLite also takes the write lock; saving when the last save is a minute old
+    keeps the idle time-out to within a minute and reads most pages without writing.
+    """
+
+    KEY = "_refreshed_at"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is not None and not session.is_empty():
+            now = int(time.time())
+            if now - session.get(self.KEY, 0) >= settings.SESSION_REFRESH_SECONDS:
+                session[self.KEY] = now  # modified: SessionMiddleware saves it
         return response
 
 

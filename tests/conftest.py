@@ -24,6 +24,10 @@ def _test_settings():
     overrides = {
         # Factories hash a password for every person; Argon2 would make large cohorts slow.
         "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
+        # Every signed-in request saves its session, so that the query counts compared
+        # across two requests do not depend on the clock (tests/core/test_sessions.py
+        # checks the once-a-minute refresh itself).
+        "SESSION_REFRESH_SECONDS": 0,
         # Uploads of every test land in a folder of their own, never in DATA_DIR.
         "MEDIA_ROOT": tempfile.mkdtemp(prefix="academy-test-media-"),
         "STORAGES": {

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from academy.selectors import HOME_COHORTS_PER_PROGRAMME
 from cohorts.models import Cohort
 from tests.factories.academy import ProgrammeFactory
 from tests.factories.accounts import UserFactory
@@ -63,7 +64,37 @@ def test_home_page_queries_do_not_grow_with_programmes_or_cohorts(
     with django_assert_num_queries(2):
         response = client.get(reverse("academy:home"))
     assert response.status_code == 200
-    assert response.content.decode().count('class="card"') == count * count
+    shown = min(count, HOME_COHORTS_PER_PROGRAMME)
+    assert response.content.decode().count('class="card"') == count * shown
+
+
+@pytest.mark.django_db
+def test_home_shows_the_first_open_cohorts_of_a_programme_and_links_to_the_rest(client):
+    programme = ProgrammeFactory(name="Busy programme")
+    start = timezone.localdate() + dt.timedelta(days=30)
+    for index in range(HOME_COHORTS_PER_PROGRAMME + 3):
+        CohortFactory(
+            programme=programme, title=f"Cohort {index:02}", starts_on=start + dt.timedelta(index)
+        )
+    html = client.get(reverse("academy:home")).content.decode()
+    assert html.count('class="card"') == HOME_COHORTS_PER_PROGRAMME
+    assert "Cohort 00" in html  # soonest first
+    assert f"Cohort {HOME_COHORTS_PER_PROGRAMME:02}" not in html
+    assert f"Showing {HOME_COHORTS_PER_PROGRAMME} of {HOME_COHORTS_PER_PROGRAMME + 3}" in html
+    assert f'href="{programme.get_absolute_url()}">All cohorts of Busy programme' in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("count", [1, 25])
+def test_programme_page_shows_cohorts_a_page_at_a_time(client, django_assert_num_queries, count):
+    programme = ProgrammeFactory()
+    for index in range(count):
+        CohortFactory(programme=programme, title=f"Cohort {index:02}")
+    # The programme, the count for the pages and one page of cohorts.
+    with django_assert_num_queries(3):
+        response = client.get(programme.get_absolute_url())
+    assert response.content.decode().count('class="card"') == min(count, 20)
+    assert ('rel="next"' in response.content.decode()) is (count > 20)
 
 
 @pytest.mark.django_db
