@@ -6,16 +6,16 @@ import time
 import pytest
 import zxingcpp
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 from PIL import Image
 from playwright.sync_api import expect
 
-from certificates import services
+from academy.models import CompletionRule, Material, Module
 from cohorts.models import Enrolment
 from tests.factories.academy import ProgrammeFactory
 from tests.factories.accounts import PASSWORD, FacilitatorFactory, UserFactory
-from tests.factories.cohorts import CohortFactory, EnrolmentFactory
+from tests.factories.cohorts import EnrolmentFactory
+from tests.factories.scheduling import RunningCohortFactory
 
 from .conftest import assert_accessible, sign_in
 
@@ -29,20 +29,24 @@ def shared_media(monkeypatch, settings, tmp_path):
 
 @pytest.fixture
 def cohort():
+    """A cohort under way whose course is one required reading (and no sessions)."""
     programme = ProgrammeFactory(name="Leadership Academy", certificate_design="leadership-academy")
-    cohort = CohortFactory(programme=programme, title="Leadership Academy: Spring", capacity=10)
+    CompletionRule.objects.create(
+        programme=programme, requires_materials=True, minimum_attendance_percent=80
+    )
+    module = Module.objects.create(
+        programme=programme, title="Leading change", position=1, is_published=True
+    )
+    Material.objects.create(
+        module=module, kind="page", title="The last reading", body="Read this.", position=1,
+        is_required=True, estimated_minutes=20,
+    )  # fmt: skip
+    cohort = RunningCohortFactory(
+        programme=programme, title="Leadership Academy: Spring", capacity=10
+    )
     facilitator = FacilitatorFactory(email="priya@example.org", full_name="Priya Shah")
     cohort.facilitators.add(facilitator)
     return cohort
-
-
-def complete(enrolment):
-    """What the progress work will do when a participant meets the completion rule."""
-    with transaction.atomic():
-        Enrolment.objects.filter(pk=enrolment.pk).update(
-            status=Enrolment.Status.COMPLETED, completed_on=timezone.localdate()
-        )
-        services.certificate_request_for_enrolment(enrolment=enrolment)
 
 
 def wait_for_link(page, name, timeout=30):
@@ -69,9 +73,15 @@ def test_a_participant_completes_downloads_the_certificate_and_its_qr_code_verif
     shared_media, cohort, task_worker, page, live_server, tmp_path
 ):
     participant = UserFactory(email="ceri@example.org", full_name="Ceri Williams")
-    complete(EnrolmentFactory(cohort=cohort, user=participant))
+    EnrolmentFactory(cohort=cohort, user=participant)
 
+    # Marking the course's last required reading done completes the place.
     sign_in(page, "ceri@example.org", PASSWORD)
+    page.get_by_role("link", name="The last reading").click()
+    page.get_by_role("button", name="Mark as done: The last reading").click()
+    expect(page.locator("#progress")).to_contain_text("You marked this done")
+    page.goto("/dashboard/")
+    expect(page.get_by_text("Completed", exact=True).first).to_be_visible()
     started = time.monotonic()
     link = wait_for_link(page, "Download your certificate for Leadership Academy (PDF)")
     assert time.monotonic() - started < 30
