@@ -5,7 +5,6 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers
-from rest_framework.generics import ListAPIView
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -14,6 +13,7 @@ from api.filters import IdFilter
 from cohorts.models import Enrolment
 from cohorts.permissions import can_view_organisation_applications, cohorts_managed_by
 from cohorts.selectors import enrolment_list_for_organisation, enrolment_list_for_user
+from core.pagecache import CachedListAPIView
 
 from .models import Programme
 from .permissions import can_manage_programmes
@@ -55,7 +55,7 @@ def _programmes(user):
     return Programme.objects.filter(is_published=True)
 
 
-class ProgrammeListApi(ListAPIView):
+class ProgrammeListApi(CachedListAPIView):
     permission_classes = [AllowAny]
     serializer_class = ProgrammeOutputSerializer
     filterset_class = ProgrammeFilter
@@ -117,7 +117,7 @@ class ProgressFilter(django_filters.FilterSet):
         fields = ["cohort", "status"]
 
 
-class ProgressListMineApi(ListAPIView):
+class ProgressListMineApi(CachedListAPIView):
     """Where you stand on each cohort you have a place on."""
 
     serializer_class = ProgressOutputSerializer
@@ -129,7 +129,7 @@ class ProgressListMineApi(ListAPIView):
         return enrolment_progress_list(enrolment_list_for_user(self.request.user))
 
 
-class ProgressListCohortApi(ListAPIView):
+class ProgressListCohortApi(CachedListAPIView):
     """Facilitators and programme admins: everyone on a cohort you run."""
 
     serializer_class = ProgressOutputSerializer
@@ -144,7 +144,7 @@ class ProgressListCohortApi(ListAPIView):
         )
 
 
-class ProgressListOrganisationApi(ListAPIView):
+class ProgressListOrganisationApi(CachedListAPIView):
     """Sponsors: your organisation's people, on every cohort."""
 
     serializer_class = ProgressOutputSerializer

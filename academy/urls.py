@@ -1,15 +1,21 @@
 from django.urls import path
 
+from core.pagecache import cached_page
+
 from . import progress_views, views
 
 app_name = "academy"
 
 urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
-    path("programmes/<slug:slug>/", views.ProgrammeDetailView.as_view(), name="programme-detail"),
+    path("", cached_page(views.HomeView.as_view()), name="home"),
+    path(
+        "programmes/<slug:slug>/",
+        cached_page(views.ProgrammeDetailView.as_view()),
+        name="programme-detail",
+    ),
     # Participants' own courses, reached through their place on a cohort.
     path("courses/", views.CourseListView.as_view(), name="course-list"),
-    path("courses/<int:pk>/", views.CourseDetailView.as_view(), name="course-detail"),
+    path("courses/<int:pk>/", cached_page(views.CourseDetailView.as_view()), name="course-detail"),
     path(
         "courses/<int:pk>/materials/<int:material_pk>/",
         views.CourseMaterialView.as_view(),
@@ -34,7 +40,7 @@ urlpatterns = [
     # Progress: facilitators' cohort grids, sponsors' organisation view, learning records.
     path(
         "progress/cohorts/<int:pk>/",
-        progress_views.ProgressGridView.as_view(),
+        cached_page(progress_views.ProgressGridView.as_view()),
         name="progress-grid",
     ),
     path(
@@ -49,7 +55,7 @@ urlpatterns = [
     ),
     path(
         "progress/organisation/",
-        progress_views.OrganisationProgressView.as_view(),
+        cached_page(progress_views.OrganisationProgressView.as_view()),
         name="organisation-progress",
     ),
     path(

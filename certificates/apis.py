@@ -5,7 +5,6 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers, status
-from rest_framework.generics import ListAPIView
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -14,6 +13,7 @@ from api.filters import IdFilter
 from api.throttling import VerificationThrottle
 from cohorts.models import Enrolment
 from cohorts.permissions import cohorts_managed_by
+from core.pagecache import CachedListAPIView
 
 from . import permissions, selectors, services
 from .models import Certificate
@@ -58,7 +58,7 @@ def _certificates(user):
     return permissions.certificates_visible_to(user).select_related("enrolment")
 
 
-class CertificateListApi(ListAPIView):
+class CertificateListApi(CachedListAPIView):
     """Your certificates; a sponsor's organisation's; every one of the cohorts you run."""
 
     serializer_class = CertificateOutputSerializer

@@ -13,6 +13,7 @@ from django.views.generic import FormView, TemplateView
 
 from cohorts.models import Cohort, Enrolment
 from core.errors import ApplicationError
+from core.pagecache import cached_page
 from core.ratelimit import rate_limited
 
 from . import credentials, permissions, selectors, services
@@ -64,7 +65,8 @@ class CertificateVerifyFormView(FormView):
         return redirect("certificates:verify-detail", code=code_display(form.cleaned_data["code"]))
 
 
-@limit_verification
+@limit_verification  # every look-up counts, those served from the page cache too
+@method_decorator(cached_page, name="get")
 class CertificateVerifyView(View):
     """`/verify/<code>/`: valid or revoked, with what the certificate says. Or JSON."""
 

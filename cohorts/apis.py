@@ -9,7 +9,6 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers, status
-from rest_framework.generics import ListAPIView
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -17,6 +16,7 @@ from rest_framework.views import APIView
 from accounts.models import Organisation
 from api.filters import IdFilter, YearFilter
 from core.errors import ApplicationError
+from core.pagecache import CachedListAPIView
 
 from . import permissions, services, workflow
 from .forms import decision_choices
@@ -70,7 +70,7 @@ def _cohorts(user):
     return permissions.cohorts_visible_to(user).select_related("programme")
 
 
-class CohortListApi(ListAPIView):
+class CohortListApi(CachedListAPIView):
     """Cohorts you may see: advertised ones for everyone, and those you run."""
 
     permission_classes = [AllowAny]
@@ -154,7 +154,7 @@ def _applications(user):
     )
 
 
-class ApplicationListApi(ListAPIView):
+class ApplicationListApi(CachedListAPIView):
     """Your own applications; those you review; for sponsors, your organisation's."""
 
     serializer_class = ApplicationOutputSerializer
@@ -322,7 +322,7 @@ def _nominations(user):
     return permissions.nominations_visible_to_sponsor(user).select_related("cohort", "application")
 
 
-class NominationListApi(ListAPIView):
+class NominationListApi(CachedListAPIView):
     """Sponsors: the nominations made for your organisation."""
 
     serializer_class = NominationOutputSerializer

@@ -1,11 +1,13 @@
 from django.urls import path
 
+from core.pagecache import cached_page
+
 from . import views
 
 app_name = "cohorts"
 
 urlpatterns = [
-    path("<int:pk>/", views.CohortDetailView.as_view(), name="cohort-detail"),
+    path("<int:pk>/", cached_page(views.CohortDetailView.as_view()), name="cohort-detail"),
     # Applicants
     path("<int:pk>/apply/", views.ApplicationCreateView.as_view(), name="application-create"),
     path("my-applications/", views.ApplicationListMineView.as_view(), name="application-list-mine"),
@@ -31,7 +33,11 @@ urlpatterns = [
         name="equality-create",
     ),
     # Reviewers
-    path("<int:pk>/applications/", views.ApplicationQueueView.as_view(), name="application-queue"),
+    path(
+        "<int:pk>/applications/",
+        cached_page(views.ApplicationQueueView.as_view()),
+        name="application-queue",
+    ),
     path(
         "<int:pk>/applications/decide/",
         views.ApplicationBulkDecideView.as_view(),

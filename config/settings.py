@@ -232,6 +232,9 @@ else:
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "academy_cache",
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "academy"),
+            # Kept pages (a minute each) share the table with the rate limits' counters:
+            # room for both before Django starts culling entries.
+            "OPTIONS": {"MAX_ENTRIES": 5000},
         }
     }
 
@@ -405,6 +408,9 @@ if env_bool("BEHIND_PROXY", False):
 # a database write on every request (so the idle time-out is kept to within a minute).
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 60, minimum=5) * 60
 SESSION_REFRESH_SECONDS = 60
+# The busiest pages are kept rendered for this many seconds per person and forgotten at
+# the next write to the portal's data (core/pagecache.py); 0 turns that off.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 60)
 
 # --- Certificates ------------------------------------------------------------------
 # The organisation named on certificates, as their author and as the Open Badges issuer.

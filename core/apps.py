@@ -1,4 +1,6 @@
 from django.apps import AppConfig
+from django.core.signals import request_finished
+from django.db.backends.signals import connection_created
 from django.db.models.signals import post_migrate
 
 
@@ -9,7 +11,11 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.apps import apps
 
+        from core.pagecache import renew_after_request, watch_writes
         from core.schedules import schedules_ensure
+
+        connection_created.connect(watch_writes, dispatch_uid="page-cache-writes")
+        request_finished.connect(renew_after_request, dispatch_uid="page-cache-request")
 
         # Sent once per app with models after migrate and flush: once for django_q.
         post_migrate.connect(

@@ -19,6 +19,8 @@ from django.conf import settings
 from django.db import connections
 from django.utils import timezone
 
+from core.pagecache import generation_renew
+
 DATABASE_SQLITE = "database.sqlite3"
 DATABASE_DUMP = "database.dump"
 MEDIA_ARCHIVE = "media.tar.gz"
@@ -112,4 +114,5 @@ def backup_restore(source: Path, *, alias: str = "default") -> dict:
         archive.extractall(media.parent, filter="data")
     if not media.exists():
         media.mkdir()
+    generation_renew()  # pages kept from before the restore (on Redis) are stale
     return manifest

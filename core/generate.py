@@ -36,6 +36,7 @@ from accounts.models import Organisation
 from certificates.codes import ALPHABET, LENGTH
 from certificates.models import Certificate
 from cohorts.models import Application, Cohort, Enrolment
+from core.pagecache import generation_renew
 from scheduling.models import Attendance, Session
 
 User = get_user_model()
@@ -368,6 +369,7 @@ class Generator:
             # which index-only scans still read every row from the table.
             vacuum = connection.vendor == "postgresql" and not connection.in_atomic_block
             cursor.execute("VACUUM ANALYZE" if vacuum else "ANALYZE")
+        generation_renew()  # COPY goes around Django's cursors: no write was seen
         return self.counts
 
     def _step(self, name, function):

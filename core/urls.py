@@ -1,11 +1,13 @@
 from django.urls import path
 
+from core.pagecache import cached_page
+
 from . import views
 
 app_name = "core"
 
 urlpatterns = [
-    path("dashboard/", views.DashboardView.as_view(), name="dashboard"),
+    path("dashboard/", cached_page(views.DashboardView.as_view()), name="dashboard"),
     path("accessibility/", views.AccessibilityStatementView.as_view(), name="accessibility"),
     path("privacy/", views.PrivacyNoticeView.as_view(), name="privacy"),
     path("language/", views.LanguageSetView.as_view(), name="language"),

@@ -5,12 +5,12 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import User
 from api.filters import IdFilter, MomentFilter
+from core.pagecache import CachedListAPIView
 
 from . import permissions, selectors, services
 from .models import Attendance, Session
@@ -65,7 +65,7 @@ def _sessions(queryset):
     )
 
 
-class SessionListApi(ListAPIView):
+class SessionListApi(CachedListAPIView):
     """Sessions of the cohorts you take part in or run, and those you facilitate."""
 
     serializer_class = SessionOutputSerializer
@@ -102,7 +102,7 @@ def _register_session(request, pk: int) -> Session:
     )
 
 
-class AttendanceListApi(ListAPIView):
+class AttendanceListApi(CachedListAPIView):
     """The register of a session you run or facilitate: one row per participant."""
 
     serializer_class = AttendanceOutputSerializer

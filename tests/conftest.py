@@ -28,6 +28,9 @@ def _test_settings():
         # across two requests do not depend on the clock (tests/core/test_sessions.py
         # checks the once-a-minute refresh itself).
         "SESSION_REFRESH_SECONDS": 0,
+        # Test transactions never commit, so pages would never go stale: the page cache
+        # has tests of its own (tests/core/test_page_cache.py) and the browser journeys.
+        "PAGE_CACHE_SECONDS": 0,
         # Uploads of every test land in a folder of their own, never in DATA_DIR.
         "MEDIA_ROOT": tempfile.mkdtemp(prefix="academy-test-media-"),
         "STORAGES": {

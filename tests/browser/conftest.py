@@ -35,6 +35,13 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
 
 
+@pytest.fixture(autouse=True)
+def _page_cache_on(settings):
+    """As in production, the busiest pages come from the page cache (core/pagecache.py):
+    the journeys also show that nothing a person does is hidden behind a stale page."""
+    settings.PAGE_CACHE_SECONDS = 60
+
+
 @pytest.fixture(scope="session")
 def browser():
     executable = shutil.which("chromium")
