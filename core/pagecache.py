@@ -229,7 +229,6 @@ def cached_page(view):
 # for any request; only building the results is saved. (A comment, not a docstring: the
 # API's documentation would show it for every endpoint without a docstring of its own.)
 class CachedListAPIView(ListAPIView):
-
     def list(self, request, *args, **kwargs):
         if not settings.PAGE_CACHE_SECONDS:
             return super().list(request, *args, **kwargs)
