@@ -31,7 +31,7 @@ import threading
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connections
+from django.db import connection, connections
 from django.http import HttpResponse
 from django.middleware.csrf import _unmask_cipher_token, get_token
 from rest_framework.generics import ListAPIView
@@ -65,11 +65,20 @@ def generation_renew() -> None:
     of an older value can then never bring back a generation that pages were stored under."""
     try:
         cache.set(GENERATION_KEY, secrets.token_hex(8), None)
-    except Exception as error:  # noqa: BLE001 - the cache is down, or not made yet (migrate)
+    except Exception as error:  # noqa: BLE001 - the cache is down, or not made yet
+        if _cache_table_missing():
+            return  # the first migrate, before createcachetable: no page was ever kept
         # Stored pages expire within PAGE_CACHE_SECONDS anyway; say so once per process.
         if not _renew_failed.is_set():
             _renew_failed.set()
             logger.warning("Could not renew the page cache's generation: %s", error)
+
+
+def _cache_table_missing() -> bool:
+    config = settings.CACHES["default"]
+    if not config["BACKEND"].endswith("DatabaseCache"):
+        return False
+    return config["LOCATION"] not in connection.introspection.table_names()
 
 
 class WriteWatcher:
@@ -127,10 +136,10 @@ def watch_writes(sender, connection, **kwargs) -> None:
 
 def renew_after_request(sender, **kwargs) -> None:
     """request_finished receiver: renew for the request's last writes outside a transaction."""
-    for connection in connections.all(initialized_only=True):
-        for wrapper in connection.execute_wrappers:
+    for each in connections.all(initialized_only=True):
+        for wrapper in each.execute_wrappers:
             if isinstance(wrapper, WriteWatcher) and wrapper.pending:
-                wrapper.renew_pending(connection)
+                wrapper.renew_pending(each)
 
 
 def _key(kind: str, request, *parts: str) -> str:
