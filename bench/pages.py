@@ -12,14 +12,21 @@ the pages, and each page's rate is printed as a ratio of it (target: at least 0.
     BENCH_DATABASE_URL=postgres://…/large python bench/pages.py --people generated
         # the generated people (manage.py generate_data): the 200-participant cohort
 
+    python bench/pages.py --writes-per-second 10
+        # while another thread commits 10 writes a second: kept pages go stale
+    PAGE_CACHE_SECONDS=0 python bench/pages.py
+        # every page built for every request, as the first read after a write is
+
 About a minute and a half with the defaults; every page is bounded by --seconds.
 """
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import tempfile
+import threading
 from pathlib import Path
 
 from benchkit import (
@@ -97,6 +104,38 @@ PAGES = [
 BASELINE = ("bare 20-row view", None, lambda people: "/bench/rows/")
 
 
+@contextlib.contextmanager
+def writing(per_second: float):
+    """While inside: `per_second` committed writes to the portal's data, from another
+    thread, as people marking materials or taking a register would make. Each one makes
+    every page kept by the page cache stale (core/pagecache.py), so pages are built again."""
+    if not per_second:
+        yield
+        return
+    from django.db import connection
+    from django.db.models import F
+
+    from accounts.models import Organisation
+
+    stop = threading.Event()
+
+    def write():
+        while not stop.wait(1 / per_second):
+            Organisation.objects.filter(pk=Organisation.objects.order_by("pk")[:1]).update(
+                name=F("name")
+            )
+            connection.cursor().execute("SELECT 1")  # renews at the next statement
+        connection.close()
+
+    thread = threading.Thread(target=write, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+
+
 def measure(server, pages, people, *, seconds, concurrency) -> list[tuple]:
     """Each page's result, and the baseline's (measured before and after, pooled)."""
     cookies = {who: session_cookie(email) for who, email in people.items()}
@@ -137,6 +176,10 @@ def main():
     parser.add_argument("--concurrency", type=int, default=8, help="clients (default 8)")
     parser.add_argument("--seconds", type=float, default=10, help="per page (default 10)")
     parser.add_argument("--people", choices=PEOPLE, default="demo")
+    parser.add_argument(
+        "--writes-per-second", type=float, default=0,
+        help="committed writes to the data while the pages are measured (default 0)",
+    )  # fmt: skip
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args()
 
@@ -146,16 +189,20 @@ def main():
         server = Gunicorn(env, args.workers)
         try:
             server.wait_until_up()
-            results = measure(
-                server, PAGES, PEOPLE[args.people],
-                seconds=args.seconds, concurrency=args.concurrency,
-            )  # fmt: skip
+            with writing(args.writes_per_second):
+                results = measure(
+                    server, PAGES, PEOPLE[args.people],
+                    seconds=args.seconds, concurrency=args.concurrency,
+                )  # fmt: skip
         finally:
             server.stop()
+        from django.conf import settings
+
         print(f"Machine: {machine()}")
         print(
             f"gunicorn, {args.workers} sync workers; {args.concurrency} clients on loopback; "
-            f"{args.seconds:.0f} s per page; {args.people} people"
+            f"{args.seconds:.0f} s per page; {args.people} people; page cache "
+            f"{settings.PAGE_CACHE_SECONDS} s; {args.writes_per_second:g} writes/s"
         )
         report(results)
         if args.json:
