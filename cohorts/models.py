@@ -371,6 +371,9 @@ class Application(models.Model):
             models.Index(fields=["cohort", "state"]),
             models.Index(fields=["state", "offer_expires_at"]),
             models.Index(fields=["organisation", "state"]),
+            # The API's list, newest first: read in order and stopped after a page,
+            # rather than every application sorted (programme admins see them all).
+            models.Index(fields=["-created_at", "-id"], name="application_newest_idx"),
         ]
 
     def __str__(self):
