@@ -28,7 +28,13 @@ def configure(data_dir: Path, database_url: str | None) -> dict:
         "EMAIL_FILE_PATH": str(data_dir / "mail"),
         "LOG_LEVEL": "WARNING",
     }
-    os.environ.pop("REDIS_URL", None)
+    # BENCH_REDIS_URL: the cache (page cache, rate limits, throttles) on Redis, as a
+    # PostgreSQL deployment that scales out would have it; its own key prefix.
+    if redis_url := os.environ.get("BENCH_REDIS_URL"):
+        env["REDIS_URL"] = redis_url
+        env["CACHE_KEY_PREFIX"] = env["TASK_QUEUE_NAME"] = f"bench-{os.getpid()}"
+    else:
+        os.environ.pop("REDIS_URL", None)
     if database_url:
         env["DATABASE_URL"] = database_url
     else:
@@ -217,5 +223,6 @@ def machine() -> str:
     load_average = ", ".join(f"{value:.1f}" for value in os.getloadavg())
     return (
         f"{cpu}, {os.cpu_count()} CPUs (load average {load_average}: shared with other "
-        f"work); Python {platform.python_version()}, Django {django.get_version()}; {database}"
+        f"work); Python {platform.python_version()}, Django {django.get_version()}; {database}; "
+        f"cache {'Redis' if os.environ.get('REDIS_URL') else 'in the database'}"
     )

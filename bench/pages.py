@@ -9,6 +9,8 @@ the pages, and each page's rate is printed as a ratio of it (target: at least 0.
     python bench/pages.py                    # SQLite with the demo data, in a temporary folder
     BENCH_DATABASE_URL=postgres://…/scratch python bench/pages.py
         # PostgreSQL: migrated, and filled with the demo data if it has none
+    BENCH_DATABASE_URL=postgres://…/scratch BENCH_REDIS_URL=redis://127.0.0.1:6379/0 \
+        python bench/pages.py    # PostgreSQL, with the cache on Redis
     BENCH_DATABASE_URL=postgres://…/large python bench/pages.py --people generated
         # the generated people (manage.py generate_data): the 200-participant cohort
 
