@@ -66,14 +66,15 @@ def vacuum_churned_tables():
     request rewrites (the cache's rate-limit counters, sessions), as autovacuum would on
     a real server: where autovacuum is off, they pile up from run to run and each cache
     write (which counts the table's rows) gets slower."""
-    from django.conf import settings
     from django.db import connection
+
+    from core.pagecache import database_cache_table
 
     if connection.vendor != "postgresql":
         return
     tables = ["django_session"]
-    if settings.CACHES["default"]["BACKEND"].endswith("DatabaseCache"):
-        tables.append(settings.CACHES["default"]["LOCATION"])
+    if table := database_cache_table():
+        tables.append(table)
     with connection.cursor() as cursor:
         cursor.execute(f"VACUUM ANALYZE {', '.join(tables)}")
 

@@ -51,12 +51,18 @@ _MASKED_TOKEN = re.compile(rb"\b[a-zA-Z0-9]{64}\b")
 _renew_failed = threading.Event()
 
 
+def database_cache_table() -> str | None:
+    """The cache's table when the cache is in the database (no REDIS_URL), else None."""
+    config = settings.CACHES["default"]
+    return config["LOCATION"] if config["BACKEND"].endswith("DatabaseCache") else None
+
+
 def _ignored_tables() -> frozenset[str]:
     """Tables written without changing what any page shows."""
     tables = {"django_session", "django_q_ormq", "django_q_task", "django_q_schedule"}
     tables |= {"axes_accessattempt", "axes_accesslog", "axes_accessfailurelog"}
-    if settings.CACHES["default"]["BACKEND"].endswith("DatabaseCache"):
-        tables.add(settings.CACHES["default"]["LOCATION"])
+    if table := database_cache_table():
+        tables.add(table)
     return frozenset(tables)
 
 
@@ -75,10 +81,8 @@ def generation_renew() -> None:
 
 
 def _cache_table_missing() -> bool:
-    config = settings.CACHES["default"]
-    if not config["BACKEND"].endswith("DatabaseCache"):
-        return False
-    return config["LOCATION"] not in connection.introspection.table_names()
+    table = database_cache_table()
+    return table is not None and table not in connection.introspection.table_names()
 
 
 class WriteWatcher:
