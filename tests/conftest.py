@@ -52,12 +52,31 @@ def _test_settings():
         yield
 
 
+def _commits(request) -> bool:
+    """Whether the test's writes really commit (no transaction rolled back after it)."""
+    marker = request.node.get_closest_marker("django_db")
+    return bool(marker and marker.kwargs.get("transaction")) or bool(
+        {"transactional_db", "live_server"} & set(request.fixturenames)
+    )
+
+
 @pytest.fixture(autouse=True)
-def _fresh_redis_cache():
-    """Forget this test's cache keys (rate limits…) on Redis; the DB cache rolls back."""
-    yield
+def _fresh_cache(request, django_db_blocker):
+    """Every test starts with an empty cache: no rate-limit counter or kept page of another.
+
+    Redis keys carry this test process's prefix and are deleted after each test. The
+    database cache rolls back with the test's transaction, except when the test commits:
+    then the table is emptied first (the flush after such a test leaves it alone).
+    """
     from django.conf import settings
 
+    if not settings.REDIS_URL and _commits(request):
+        from django.core.cache import cache
+
+        request.getfixturevalue("django_db_setup")
+        with django_db_blocker.unblock():
+            cache.clear()
+    yield
     if settings.REDIS_URL:
         import redis
 
