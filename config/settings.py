@@ -195,10 +195,10 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": DATA_DIR / "academy.sqlite3",
+            "CONN_MAX_AGE": 60,
         }
     }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
     # A small real deployment: the worker and the web server write at the same time, so
     # use WAL, wait for locks instead of failing, and take the write lock at BEGIN so a
     # read-then-write transaction cannot deadlock on upgrade.
