@@ -3,9 +3,9 @@ row is claimed (its `emailed_at` set by a conditional UPDATE) before their e-mai
 
 from django.urls import reverse
 from django.utils import timezone
-from django_q.tasks import async_task
 
 from core.emails import send_templated_email
+from core.tasks import enqueue
 
 from .models import AnnouncementRecipient
 
@@ -24,7 +24,7 @@ def announcement_send_emails(announcement_id: int) -> int:
         .values_list("pk", flat=True)
     )
     for recipient_id in pending:
-        async_task("announcements.tasks.announcement_email_recipient", recipient_id)
+        enqueue("announcements.tasks.announcement_email_recipient", recipient_id)
     return len(pending)
 
 

@@ -9,7 +9,6 @@ from django.templatetags.static import static
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.generic import TemplateView
-from django_q.brokers import get_broker
 from django_q.conf import Conf
 from django_q.status import Stat
 
@@ -25,6 +24,8 @@ from cohorts.selectors import (
 )
 from privacy.selectors import privacy_notice_entries
 from scheduling.selectors import session_next_for_person
+
+from .tasks import task_broker
 
 
 class DashboardView(LoginRequiredMixin, TemplateView):
@@ -116,7 +117,7 @@ def _database_health() -> dict:
 
 def _task_queue_health() -> dict:
     try:
-        broker = get_broker()
+        broker = task_broker()
         clusters = [
             stat for stat in Stat.get_all(broker) if stat.status in (Conf.IDLE, Conf.WORKING)
         ]

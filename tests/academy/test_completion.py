@@ -35,7 +35,7 @@ pytestmark = pytest.mark.django_db
 def queued(monkeypatch):
     """Tasks are recorded, not run: the certificate's render is not what is tested here."""
     queued = []
-    monkeypatch.setattr("core.tasks.async_task", lambda *args: queued.append(args))
+    monkeypatch.setattr("core.tasks.async_task", lambda *args, **kwargs: queued.append(args))
     return queued
 
 

@@ -27,7 +27,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def _no_worker(monkeypatch):
-    monkeypatch.setattr("core.tasks.async_task", lambda *args: None)
+    monkeypatch.setattr("core.tasks.async_task", lambda *args, **kwargs: None)
 
 
 def read_csv(response) -> list[list[str]]:

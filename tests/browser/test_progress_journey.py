@@ -60,7 +60,7 @@ def test_participant_completes_and_facilitator_and_sponsor_see_it(
     queued = []
     # The live server runs in this process: record the certificate's render task instead
     # of making the PDF in the request (the certificate journey does that for real).
-    monkeypatch.setattr("core.tasks.async_task", lambda *args: queued.append(args))
+    monkeypatch.setattr("core.tasks.async_task", lambda *args, **kwargs: queued.append(args))
     cohort = short_course()
 
     sign_in(page, "participant@example.org")

@@ -46,7 +46,7 @@ def run_together(action) -> list[BaseException]:
 @pytest.fixture
 def queued(monkeypatch):
     tasks = []
-    monkeypatch.setattr("core.tasks.async_task", lambda *args: tasks.append(args))
+    monkeypatch.setattr("core.tasks.async_task", lambda *args, **kwargs: tasks.append(args))
     return tasks
 
 

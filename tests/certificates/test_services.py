@@ -48,7 +48,7 @@ def test_a_completed_enrolment_gets_a_pending_certificate_with_a_snapshot_and_a_
     django_capture_on_commit_callbacks, monkeypatch
 ):
     queued = []
-    monkeypatch.setattr("core.tasks.async_task", lambda *args: queued.append(args))
+    monkeypatch.setattr("core.tasks.async_task", lambda *args, **kwargs: queued.append(args))
     enrolment = CompletedEnrolmentFactory(user__full_name="Ceri Williams")
     facilitator = FacilitatorFactory()
 
@@ -73,7 +73,7 @@ def test_requesting_again_returns_the_same_certificate_and_queues_nothing(
     django_capture_on_commit_callbacks, monkeypatch
 ):
     queued = []
-    monkeypatch.setattr("core.tasks.async_task", lambda *args: queued.append(args))
+    monkeypatch.setattr("core.tasks.async_task", lambda *args, **kwargs: queued.append(args))
     enrolment = CompletedEnrolmentFactory()
     first = services.certificate_request_for_enrolment(enrolment=enrolment)
     with django_capture_on_commit_callbacks(execute=True):
@@ -160,7 +160,7 @@ def test_a_failed_render_is_recorded_retried_by_the_sweep_and_reported_after_thr
     django_capture_on_commit_callbacks, monkeypatch
 ):
     queued = []
-    monkeypatch.setattr("core.tasks.async_task", lambda *args: queued.append(args))
+    monkeypatch.setattr("core.tasks.async_task", lambda *args, **kwargs: queued.append(args))
     certificate = services.certificate_request_for_enrolment(enrolment=CompletedEnrolmentFactory())
 
     assert render(certificate, failing_renderer) == "failed"
