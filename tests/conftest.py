@@ -70,7 +70,9 @@ def _fresh_cache(request, django_db_blocker):
     """
     from django.conf import settings
 
-    if not settings.REDIS_URL and _commits(request):
+    from core.pagecache import database_cache_table
+
+    if database_cache_table() and _commits(request):
         from django.core.cache import cache
 
         request.getfixturevalue("django_db_setup")
