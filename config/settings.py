@@ -246,10 +246,16 @@ Q_CLUSTER = {
     "max_attempts": 5,
     "ack_failures": True,
     "catch_up": False,
-    "save_limit": 1000,
+    # Every task's record is kept, and the daily retention run deletes those older than
+    # TASK_RECORD_DAYS. django-q2's own limit (save_limit > 0) re-reads and locks every
+    # kept record after each task, which held SQLite's write lock for milliseconds per
+    # task and made a cohort's certificates a third slower.
+    "save_limit": 0,
     "label": _("Background tasks"),
     "poll": 1,
 }
+# Days the record of a finished background task (admin: Django Q) is kept.
+TASK_RECORD_DAYS = env_int("TASK_RECORD_DAYS", 30, minimum=1)
 if REDIS_URL:
     Q_CLUSTER["redis"] = REDIS_URL
 else:

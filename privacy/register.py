@@ -536,7 +536,7 @@ REGISTER += [
         "django_q.Task",
         purpose=_("Background work (e-mails, PDFs). Arguments are record numbers, never names."),
         lawful_basis=NOT_PERSONAL,
-        retention=_("The last thousand are kept."),
+        retention=_("Deleted after the number of days set by the programme team."),
     ),
     Entry(
         "django_q.Schedule",

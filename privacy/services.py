@@ -275,9 +275,11 @@ def privacy_retention_run(*, now: dt.datetime | None = None) -> dict[str, int]:
       role, organisation, reasons and the nomination's words go;
     - nominations never taken up, older than that, are emptied the same way;
     - exports past their download date are deleted with their files;
-    - sign-in records older than PRIVACY_SIGN_IN_LOG_DAYS and expired sessions go.
+    - sign-in records older than PRIVACY_SIGN_IN_LOG_DAYS and expired sessions go;
+    - records of background tasks that finished more than TASK_RECORD_DAYS ago go.
     """
     from axes.models import AccessFailureLog, AccessLog
+    from django_q.models import Task
 
     now = now or timezone.now()
     cutoff = now - dt.timedelta(days=round(settings.PRIVACY_CLOSED_APPLICATION_MONTHS * 30.44))
@@ -339,4 +341,6 @@ def privacy_retention_run(*, now: dt.datetime | None = None) -> dict[str, int]:
             + AccessFailureLog.objects.filter(attempt_time__lt=log_cutoff).delete()[0]
         )
         counts["sessions"] = Session.objects.filter(expire_date__lt=now).delete()[0]
+        task_cutoff = now - dt.timedelta(days=settings.TASK_RECORD_DAYS)
+        counts["task_records"] = Task.objects.filter(stopped__lt=task_cutoff).delete()[0]
     return counts

@@ -6,7 +6,7 @@ from django.contrib.sessions.models import Session
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils import timezone
-from django_q.models import Schedule
+from django_q.models import Schedule, Task
 
 from cohorts.models import Application, ApplicationAnswer, ApplicationEvent, Nomination
 from core.schedules import PERIODIC_TASKS
@@ -148,3 +148,47 @@ def test_the_job_is_scheduled_daily():
     names = {func: kind for _, func, kind, _ in PERIODIC_TASKS}
     assert names["privacy.tasks.privacy_retention_run"] == "D"
     assert Schedule.objects.filter(func="privacy.tasks.privacy_retention_run").exists()
+
+
+def test_records_of_old_background_tasks_go(settings):
+    settings.TASK_RECORD_DAYS = 30
+    now = timezone.now()
+    for name, days, success in [("old-ok", 31, True), ("old-failed", 31, False),
+                                ("recent-ok", 29, True), ("recent-failed", 1, False)]:  # fmt: skip
+        Task.objects.create(
+            id=name,
+            name=name,
+            func="certificates.tasks.certificate_render",
+            started=now - dt.timedelta(days=days),
+            stopped=now - dt.timedelta(days=days),
+            success=success,
+        )
+
+    assert services.privacy_retention_run(now=now)["task_records"] == 2
+
+    assert sorted(Task.objects.values_list("name", flat=True)) == ["recent-failed", "recent-ok"]
+
+
+def test_recording_a_finished_task_reads_no_other_task_record():
+    # django-q2's save_limit would lock and read every kept record after each task.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django_q.monitor import save_task
+
+    from core.tasks import task_broker
+
+    now = timezone.now()
+    Task.objects.bulk_create(
+        Task(id=f"kept-{n}", name=f"kept-{n}", func="f", started=now, stopped=now, success=True)
+        for n in range(20)
+    )
+    finished = {"id": "new", "name": "new", "func": "f", "args": (), "kwargs": {},
+                "started": now, "stopped": now, "result": None, "success": True}  # fmt: skip
+
+    with CaptureQueriesContext(connection) as queries:
+        save_task(finished, task_broker())
+
+    reads = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT")]
+    assert reads
+    assert all('"django_q_task"."id" = ' in sql for sql in reads), reads
+    assert Task.objects.count() == 21
