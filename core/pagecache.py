@@ -14,13 +14,15 @@ address, and serves it again while two things hold:
   alone (a module that opens at midnight, "next session").
 
 Writes that nothing on the pages shows do not count: the tables of sessions, of the
-cache itself, of the task queue and of the sign-in log. A page is never stored when its
+cache itself, of the task queue and of the sign-in log, and writes made inside
+`writes_unseen()` (a task worker's bookkeeping). A page is never stored when its
 request carries a message to show, when it is an htmx request or not a GET, or when its
 answer is not a plain 200. The CSRF token in a stored page is replaced by the requester's
 own when it is served. Writes made outside Django (psql, COPY) are not seen: call
 `generation_renew()` after them, or wait PAGE_CACHE_SECONDS.
 """
 
+import contextlib
 import functools
 import hashlib
 import json
@@ -49,6 +51,7 @@ _READS = re.compile(
 _TABLE = re.compile(r'\s*(?:INSERT(?:\s+OR\s+\w+)?\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.I)
 _MASKED_TOKEN = re.compile(rb"\b[a-zA-Z0-9]{64}\b")
 _renew_failed = threading.Event()
+_unseen = threading.local()
 
 
 def database_cache_table() -> str | None:
@@ -64,6 +67,20 @@ def _ignored_tables() -> frozenset[str]:
     if table := database_cache_table():
         tables.add(table)
     return frozenset(tables)
+
+
+@contextlib.contextmanager
+def writes_unseen():
+    """Writes made inside this block leave the stored pages as they are.
+
+    For bookkeeping that no page shows and that is followed by a write that does, such
+    as a worker claiming a certificate before the commit that records its PDF."""
+    outer = getattr(_unseen, "active", False)
+    _unseen.active = True
+    try:
+        yield
+    finally:
+        _unseen.active = outer
 
 
 def generation_renew() -> None:
@@ -126,7 +143,7 @@ class WriteWatcher:
             connection.on_commit(generation_renew)
 
     def _changes_pages(self, sql: str) -> bool:
-        if _READS.match(sql):
+        if getattr(_unseen, "active", False) or _READS.match(sql):
             return False
         table = _TABLE.match(sql)
         return table is None or table.group(1) not in self.ignored
@@ -138,8 +155,10 @@ def watch_writes(sender, connection, **kwargs) -> None:
         connection.execute_wrappers.insert(0, WriteWatcher())
 
 
-def renew_after_request(sender, **kwargs) -> None:
-    """request_finished receiver: renew for the request's last writes outside a transaction."""
+def renew_after_work(sender, **kwargs) -> None:
+    """Renew for the last writes outside a transaction of a request (request_finished) or
+    of a background task (django-q2's post_execute_in_worker): nothing else would until
+    the connection's next statement."""
     for each in connections.all(initialized_only=True):
         for wrapper in each.execute_wrappers:
             if isinstance(wrapper, WriteWatcher) and wrapper.pending:

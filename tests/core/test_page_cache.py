@@ -9,9 +9,16 @@ from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django_q.signals import post_execute_in_worker
 
 from academy.models import Programme
-from core.pagecache import GENERATION_KEY, WriteWatcher, database_cache_table
+from core.pagecache import (
+    GENERATION_KEY,
+    WriteWatcher,
+    database_cache_table,
+    generation_renew,
+    writes_unseen,
+)
 from tests.factories.world import build_world
 
 # Writes must really commit for the cache to hear of them.
@@ -104,6 +111,31 @@ def test_writes_nothing_shows_do_not_make_pages_stale(world):
     session["unrelated"] = 1
     session.save()  # the sessions table
     assert cache.get(GENERATION_KEY) == generation
+
+
+def test_writes_inside_writes_unseen_leave_the_pages_and_later_ones_do_not(world):
+    client = signed_in(world["participant_a"])
+    url = reverse("core:dashboard")
+    programme = world["programme"]
+    get(client, url)
+    with writes_unseen():
+        Programme.objects.filter(pk=programme.pk).update(name="Bookkeeping")
+    assert "Bookkeeping" not in get(client, url)[0]
+    Programme.objects.filter(pk=programme.pk).update(name="Seen")
+    assert "Seen" in get(client, url)[0]
+
+
+def test_a_tasks_last_write_outside_a_transaction_renews_when_the_task_ends(world):
+    generation_renew()
+    generation = cache.get(GENERATION_KEY)
+    watcher = next(w for w in connection.execute_wrappers if isinstance(w, WriteWatcher))
+    Programme.objects.filter(pk=world["programme"].pk).update(name="Written by a task")
+    assert watcher.pending  # nothing would renew before the connection's next statement
+
+    post_execute_in_worker.send(sender="django_q", func=None, task={})
+
+    assert not watcher.pending
+    assert cache.get(GENERATION_KEY) != generation
 
 
 @pytest.mark.parametrize(
