@@ -23,7 +23,7 @@ class CertificateDocument:
 
 def qr_code_data_uri(url: str) -> str:
     """An SVG QR code for `url`, sharp at any size when printed."""
-    return segno.make(url, error="m").svg_data_uri(dark="#000", light="#fff", border=2)
+    return segno.make(url, error="m", micro=False).svg_data_uri(dark="#000", light="#fff", border=2)
 
 
 def certificate_languages(certificate: Certificate) -> list[str]:

@@ -2,8 +2,8 @@
 
 Only the task worker (and the demo and benchmark commands) import this module: the web
 process never renders a PDF. WeasyPrint, the fonts and each design's stylesheet are
-loaded once per process, the first time a certificate is rendered, and reused for every
-certificate after that.
+loaded once per process, when a worker process starts (see certificates.tasks) or else
+the first time a certificate is rendered, and reused for every certificate after that.
 """
 
 import functools
@@ -14,6 +14,8 @@ from urllib.request import url2pathname
 import weasyprint
 from django.conf import settings
 from weasyprint.text.fonts import FontConfiguration
+
+from .pdf_designs import available_designs
 
 STATIC_DIR = Path(settings.BASE_DIR) / "static"
 DESIGNS_DIR = STATIC_DIR / "certificates" / "designs"
@@ -61,3 +63,9 @@ def render_pdf(html: str, *, design: str) -> bytes:
     font_config, stylesheets = _design(design)
     document = weasyprint.HTML(string=html, base_url=str(STATIC_DIR), url_fetcher=StaticFilesOnly())
     return document.write_pdf(stylesheets=stylesheets, font_config=font_config, **PDF_OPTIONS)
+
+
+def load_designs() -> None:
+    """Load WeasyPrint and every design now, by rendering a line of text in each."""
+    for design in sorted(available_designs()):
+        render_pdf('<html lang="en"><p>Loading</p></html>', design=design)

@@ -164,3 +164,20 @@ def test_a_programme_can_ask_for_bilingual_certificates_welsh_first(holder_langu
     html = certificate_document(certificate).html
     assert '<div class="page" lang="cy">' in html
     assert '<div class="page" lang="en-GB">' in html
+
+
+def test_a_new_worker_process_loads_every_design_and_freezes_what_it_loaded():
+    import gc
+
+    from django_q.signals import post_spawn
+
+    from certificates import pdf
+
+    pdf._design.cache_clear()
+    try:
+        post_spawn.send(sender="django_q", proc_name="Process-test")
+        assert pdf._design.cache_info().currsize == len(available_designs())
+        # Loaded before the first task, and left out of the collector's full passes.
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
