@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
-from django.db.models import Case, F, Q, Value, When
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -273,16 +273,15 @@ def _render_failed(certificate_id: int, revision: int, error: str) -> None:
 
 
 def _batch_count(batch_id: int, *, issued: int = 0, failed: int = 0) -> None:
-    """Count one certificate of a run as done; the run finishes with its last one.
-
-    One UPDATE: its expressions read the row as it was before it, under the row lock."""
-    done = F("issued_count") + F("failed_count") + issued + failed
-    last = Q(prepared_at__isnull=False, finished_at__isnull=True, total__lte=done)
-    CertificateBatch.objects.filter(pk=batch_id).update(
-        issued_count=F("issued_count") + issued,
-        failed_count=F("failed_count") + failed,
-        finished_at=Case(When(last, then=Value(timezone.now())), default=F("finished_at")),
-    )
+    """Count one certificate of a run as done; the run finishes with its last one."""
+    batch = CertificateBatch.objects.select_for_update().get(pk=batch_id)
+    batch.issued_count += issued
+    batch.failed_count += failed
+    fields = ["issued_count", "failed_count"]
+    if batch.prepared_at and not batch.finished_at and batch.done_count >= batch.total:
+        batch.finished_at = timezone.now()
+        fields.append("finished_at")
+    batch.save(update_fields=fields)
 
 
 @transaction.atomic
