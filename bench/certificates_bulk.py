@@ -334,7 +334,7 @@ def main():
         )
         print(
             f"Bare WeasyPrint loop, 1 process, same HTML: {median['bare']:6.1f} s "
-            f"{bare_rate:6.1f} certificates/s (loading {median['warm_up']:.1f} s, "
+            f"{bare_rate:6.1f} certificates/s (loading {rounds[0]['warm_up']:.1f} s, "
             "not counted)"
         )
         print(

@@ -1,6 +1,7 @@
 """Background work for certificates. Each task takes IDs and is safe to run twice."""
 
 import gc
+import logging
 
 from django.core.files.storage import default_storage
 
@@ -8,6 +9,8 @@ from core.emails import send_templated_email
 
 from . import services
 from .models import Certificate
+
+logger = logging.getLogger(__name__)
 
 
 def worker_ready(sender, **kwargs) -> None:
@@ -17,11 +20,15 @@ def worker_ready(sender, **kwargs) -> None:
     certificate, collects, then freezes everything loaded so far (gc.freeze): the garbage
     collector's full passes, one every 50 or so certificates, then look only at what
     the tasks made, not at Django's and WeasyPrint's hundreds of thousands of objects
-    (100-150 ms a pass before).
+    (100-150 ms a pass before). A worker that cannot load them still takes every task;
+    its certificates fail, are recorded and retried as any render failure is.
     """
-    from .pdf import load_designs
+    try:
+        from .pdf import load_designs
 
-    load_designs()
+        load_designs()
+    except Exception:
+        logger.exception("This worker could not load WeasyPrint and the certificate designs")
     gc.collect()
     gc.freeze()
 

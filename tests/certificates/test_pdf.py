@@ -181,3 +181,19 @@ def test_a_new_worker_process_loads_every_design_and_freezes_what_it_loaded():
         assert gc.get_freeze_count() > 0
     finally:
         gc.unfreeze()
+
+
+def test_a_worker_that_cannot_load_weasyprint_still_starts(monkeypatch, caplog):
+    import gc
+
+    from certificates import pdf, tasks
+
+    def broken():
+        raise OSError("cannot load library 'libpango-1.0-0'")
+
+    monkeypatch.setattr(pdf, "load_designs", broken)
+    try:
+        tasks.worker_ready(sender="django_q", proc_name="Process-test")
+    finally:
+        gc.unfreeze()
+    assert "could not load WeasyPrint" in caplog.text
