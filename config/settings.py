@@ -254,12 +254,12 @@ Q_CLUSTER = {
     "label": _("Background tasks"),
     "poll": 1,
 }
-# Days the record of a finished background task (admin: Django Q) is kept.
-TASK_RECORD_DAYS = env_int("TASK_RECORD_DAYS", 30, minimum=1)
 if REDIS_URL:
     Q_CLUSTER["redis"] = REDIS_URL
 else:
     Q_CLUSTER["orm"] = "default"
+# Days the record of a finished background task (admin: Django Q) is kept.
+TASK_RECORD_DAYS = env_int("TASK_RECORD_DAYS", 30, minimum=1)
 
 # --- Accounts ------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
