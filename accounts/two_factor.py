@@ -2,12 +2,12 @@
 
 import base64
 
-import segno
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from core import qrcodes
 from core.errors import ApplicationError
 
 DEVICE_NAME = "Authenticator app"
@@ -59,6 +59,4 @@ def secret_for_display(device: TOTPDevice) -> str:
 
 
 def qr_svg(device: TOTPDevice) -> str:
-    return segno.make(device.config_url, error="m").svg_inline(
-        scale=5, title=_("QR code for your authenticator app"), border=2
-    )
+    return qrcodes.qr_svg(device.config_url, scale=5, title=_("QR code for your authenticator app"))

@@ -6,10 +6,11 @@ into a PDF in the task worker.
 
 from dataclasses import dataclass
 
-import segno
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
+
+from core.qrcodes import qr_svg_data_uri
 
 from .models import Certificate
 from .pdf_designs import design_for
@@ -19,11 +20,6 @@ from .pdf_designs import design_for
 class CertificateDocument:
     html: str
     design: str
-
-
-def qr_code_data_uri(url: str) -> str:
-    """An SVG QR code for `url`, sharp at any size when printed."""
-    return segno.make(url, error="m", micro=False).svg_data_uri(dark="#000", light="#fff", border=2)
 
 
 def certificate_languages(certificate: Certificate) -> list[str]:
@@ -53,7 +49,7 @@ def certificate_document(certificate: Certificate) -> CertificateDocument:
         "issuer_name": settings.CERTIFICATE_ISSUER_NAME,
         "verification_url": url,
         "verification_page": f"{settings.SITE_URL}/verify/",
-        "qr_code": qr_code_data_uri(url),
+        "qr_code": qr_svg_data_uri(url),
         "language": _bcp47(languages[0]),
         # The design's page is rendered once per language, inside {% language %}.
         "pages": [{"code": code, "lang": _bcp47(code)} for code in languages],

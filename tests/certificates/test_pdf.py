@@ -1,11 +1,14 @@
 """The real PDF, from WeasyPrint, read back with pypdf."""
 
 import io
+import subprocess
 
 import pytest
+import zxingcpp
 from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext
+from PIL import Image
 from pypdf import PdfReader
 
 from certificates.documents import certificate_document
@@ -83,11 +86,19 @@ def test_a_programme_without_a_design_of_its_own_gets_the_standard_one():
     assert 'class="design-standard"' in certificate_document(certificate).html
 
 
-def test_the_qr_code_links_to_the_verification_page():
-    certificate = issued("standard")
-    html = certificate_document(certificate).html
-    assert 'src="data:image/svg+xml' in html
-    assert "QR code that opens the verification page" in html
+@pytest.mark.parametrize("design", sorted(available_designs()))
+def test_the_printed_qr_code_opens_the_verification_page(design, tmp_path):
+    certificate = issued(design)
+    assert "QR code that opens the verification page" in certificate_document(certificate).html
+    with certificate.pdf.open("rb") as stored:
+        (tmp_path / "certificate.pdf").write_bytes(stored.read())
+    first_page = ["pdftoppm", "-png", "-r", "150", "-f", "1", "-singlefile"]
+    subprocess.run(  # noqa: S603 - poppler's own tool on our own file
+        [*first_page, tmp_path / "certificate.pdf", tmp_path / "page"],
+        check=True,
+    )
+    (code,) = zxingcpp.read_barcodes(Image.open(tmp_path / "page.png"))
+    assert code.text == certificate.get_public_verification_url()
 
 
 def test_rendering_cannot_reach_the_network_or_files_outside_static():
