@@ -1,13 +1,10 @@
 """Certificates end to end: the real task worker makes the PDF; a browser uses it."""
 
-import subprocess
 import time
 
 import pytest
-import zxingcpp
 from django.conf import settings
 from django.utils import timezone
-from PIL import Image
 from playwright.sync_api import expect
 
 from academy.models import CompletionRule, Material, Module
@@ -16,6 +13,7 @@ from tests.factories.academy import ProgrammeFactory
 from tests.factories.accounts import PASSWORD, FacilitatorFactory, UserFactory
 from tests.factories.cohorts import EnrolmentFactory
 from tests.factories.scheduling import RunningCohortFactory
+from tests.scanning import qr_codes_in_pdf
 
 from .conftest import assert_accessible, sign_in
 
@@ -60,15 +58,6 @@ def wait_for_link(page, name, timeout=30):
     return link
 
 
-def decode_qr_code(pdf_path, tmp_path) -> str:
-    subprocess.run(  # noqa: S603 - poppler's own tool on our own file
-        ["pdftoppm", "-png", "-r", "150", "-singlefile", str(pdf_path), str(tmp_path / "page")],  # noqa: S607
-        check=True,
-    )
-    (barcode,) = zxingcpp.read_barcodes(Image.open(tmp_path / "page.png"))
-    return barcode.text
-
-
 def test_a_participant_completes_downloads_the_certificate_and_its_qr_code_verifies_it(
     shared_media, cohort, task_worker, page, live_server, tmp_path
 ):
@@ -93,7 +82,7 @@ def test_a_participant_completes_downloads_the_certificate_and_its_qr_code_verif
     assert pdf_path.read_bytes().startswith(b"%PDF")
     assert pdf_path.name.startswith("certificate-")
 
-    url = decode_qr_code(pdf_path, tmp_path)
+    (url,) = qr_codes_in_pdf(pdf_path, tmp_path)
     assert url.startswith(f"{settings.SITE_URL}/verify/")
     page.goto(url.replace(settings.SITE_URL, live_server.url))
     expect(page.get_by_role("heading", level=1)).to_have_text("This certificate is valid")

@@ -1,24 +1,18 @@
 """QR codes drawn by core/qrcodes.py, read back by a decoder from a rendered page."""
 
 import re
-import subprocess
 
 import pytest
 import weasyprint
-import zxingcpp
-from PIL import Image
 
 from core.qrcodes import qr_svg, qr_svg_data_uri
+from tests.scanning import qr_codes_in_pdf
 
 
 def read_back(html: str, tmp_path) -> list[str]:
     """The texts of the QR codes on the page `html`, printed and scanned at 150 dpi."""
     (tmp_path / "page.pdf").write_bytes(weasyprint.HTML(string=html).write_pdf())
-    subprocess.run(  # noqa: S603 - poppler's own tool on our own file
-        ["pdftoppm", "-png", "-r", "150", "-singlefile", tmp_path / "page.pdf", tmp_path / "page"],  # noqa: S607
-        check=True,
-    )
-    return [code.text for code in zxingcpp.read_barcodes(Image.open(tmp_path / "page.png"))]
+    return qr_codes_in_pdf(tmp_path / "page.pdf", tmp_path)
 
 
 @pytest.mark.parametrize(
