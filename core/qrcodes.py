@@ -43,7 +43,7 @@ def qr_svg(text: str, *, border: int = 2, scale: int | None = None, title: str =
     )
 
 
-def qr_svg_data_uri(text: str, *, border: int = 2) -> str:
+def qr_svg_data_uri(text: str) -> str:
     """The same as a data: URI, for an <img>."""
-    svg = qr_svg(text, border=border).encode()
+    svg = qr_svg(text).encode()
     return "data:image/svg+xml;base64," + base64.b64encode(svg).decode()
