@@ -309,7 +309,6 @@ def main():
                     "bare": bare,
                     "warm_up": warm_up,
                     "per_worker": steady_rate / args.workers / bare_rate,
-                    "emailed_ratio": COHORT_SIZE / worker["emailed"] / bare_rate,
                 }
             )
             print(
