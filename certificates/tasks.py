@@ -33,12 +33,16 @@ def worker_ready(sender, **kwargs) -> None:
     gc.freeze()
 
 
-def certificate_render(certificate_id: int) -> str:
+def certificate_render(*certificate_ids: int) -> str:
+    """Render one certificate, or a whole-cohort run's group of them."""
     # Imported here, not at the top: the web process queues this task by name and
     # never loads WeasyPrint. A worker has loaded it at its start (worker_ready).
     from .pdf import render_pdf
 
-    return services.certificate_render(certificate_id=certificate_id, renderer=render_pdf)
+    outcomes = services.certificate_render_group(
+        certificate_ids=certificate_ids, renderer=render_pdf
+    )
+    return ", ".join(f"{pk}: {outcome}" for pk, outcome in outcomes.items())
 
 
 def certificate_render_sweep() -> int:

@@ -43,13 +43,6 @@ def run_together(action) -> list[BaseException]:
     return errors
 
 
-@pytest.fixture
-def queued(monkeypatch):
-    tasks = []
-    monkeypatch.setattr("core.tasks.async_task", lambda *args, **kwargs: tasks.append(args))
-    return tasks
-
-
 def test_issuing_one_enrolment_from_many_threads_makes_one_certificate(queued):
     enrolment = CompletedEnrolmentFactory()
     errors = run_together(lambda: services.certificate_request_for_enrolment(enrolment=enrolment))

@@ -4,7 +4,8 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from certificates import services
@@ -335,7 +336,7 @@ def test_the_database_keeps_a_revoked_certificate_dated_and_explained():
 
 
 def test_a_whole_cohort_run_issues_to_everyone_completed_without_one_and_counts_progress(
-    django_capture_on_commit_callbacks,
+    django_capture_on_commit_callbacks, queued
 ):
     cohort = CohortFactory(capacity=10)
     completed = [CompletedEnrolmentFactory(cohort=cohort) for _ in range(3)]
@@ -348,15 +349,16 @@ def test_a_whole_cohort_run_issues_to_everyone_completed_without_one_and_counts_
     assert len(callbacks) == 1  # one task prepares the run, whatever the cohort's size
     assert services.certificate_batch_create(cohort=cohort, requested_by=facilitator) == batch
 
-    with django_capture_on_commit_callbacks(execute=False) as renders:
+    with django_capture_on_commit_callbacks(execute=True):
         services.certificate_batch_prepare(batch_id=batch.pk)
     batch.refresh_from_db()
     assert (batch.total, batch.already_count, batch.done_count) == (2, 1, 0)
     assert batch.prepared_at is not None
     assert not batch.is_finished
-    assert len(renders) == 2
 
-    first, last = Certificate.objects.filter(batch=batch)
+    first, last = Certificate.objects.filter(batch=batch).order_by("pk")
+    # One task renders the run's certificates, RENDER_GROUP at a time.
+    assert queued == [("certificates.tasks.certificate_render", first.pk, last.pk)]
     render(first, notify_holder=False)
     batch.refresh_from_db()
     assert (batch.issued_count, batch.failed_count, batch.is_finished) == (1, 0, False)
@@ -367,6 +369,115 @@ def test_a_whole_cohort_run_issues_to_everyone_completed_without_one_and_counts_
 
     with pytest.raises(ApplicationError, match="already has a certificate"):
         services.certificate_batch_create(cohort=cohort, requested_by=facilitator)
+
+
+def test_a_run_queues_its_certificates_in_groups_each_once(
+    django_capture_on_commit_callbacks, queued, monkeypatch
+):
+    monkeypatch.setattr(services, "RENDER_GROUP", 2)
+    cohort = CohortFactory(capacity=10)
+    for _ in range(5):
+        CompletedEnrolmentFactory(cohort=cohort)
+    batch = services.certificate_batch_create(cohort=cohort, requested_by=None)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.certificate_batch_prepare(batch_id=batch.pk)
+
+    assert [task[0] for task in queued] == ["certificates.tasks.certificate_render"] * 3
+    assert [len(task) - 1 for task in queued] == [2, 2, 1]
+    queued_ids = [pk for task in queued for pk in task[1:]]
+    assert sorted(queued_ids) == sorted(
+        Certificate.objects.filter(batch=batch).values_list("pk", flat=True)
+    )
+
+
+def _run_of(people: int) -> list[Certificate]:
+    cohort = CohortFactory(capacity=people)
+    for _ in range(people):
+        CompletedEnrolmentFactory(cohort=cohort)
+    batch = services.certificate_batch_create(cohort=cohort, requested_by=None)
+    services.certificate_batch_prepare(batch_id=batch.pk)
+    return list(Certificate.objects.filter(batch=batch).order_by("pk"))
+
+
+def test_a_group_is_issued_together_and_counted_in_its_run(
+    queued, django_capture_on_commit_callbacks
+):
+    certificates = _run_of(3)
+    with django_capture_on_commit_callbacks(execute=True):
+        outcomes = services.certificate_render_group(
+            certificate_ids=[each.pk for each in certificates], renderer=fake_renderer
+        )
+    assert outcomes == {each.pk: "issued" for each in certificates}
+    for certificate in certificates:
+        certificate.refresh_from_db()
+        assert certificate.status == Status.ISSUED
+        assert certificate.rendered_revision == certificate.revision == 1
+        assert certificate.render_claimed_until is None
+        with default_storage.open(certificate.pdf.name) as stored:
+            assert stored.read() == FAKE_PDF
+        assert kinds(certificate) == [Kind.REQUESTED, Kind.ISSUED]
+    assert queued == [
+        ("certificates.tasks.certificate_email_issued", each.pk) for each in certificates
+    ]
+    batch = certificates[0].batch
+    batch.refresh_from_db()
+    assert (batch.issued_count, batch.is_finished) == (3, True)
+
+
+def test_a_group_costs_one_query_more_for_each_certificate_more(queued):
+    def queries_to_render(certificates):
+        with CaptureQueriesContext(connection) as queries:
+            services.certificate_render_group(
+                certificate_ids=[each.pk for each in certificates], renderer=fake_renderer
+            )
+        return len(queries)
+
+    two, five = queries_to_render(_run_of(2)), queries_to_render(_run_of(5))
+    assert five - two == 3  # each certificate's own UPDATE; claim, event and run are shared
+
+
+def test_in_a_group_a_failure_a_claim_held_elsewhere_and_a_change_while_rendering_stay_apart(
+    queued, django_capture_on_commit_callbacks
+):
+    failing, claimed_elsewhere, revoked_meanwhile, fine = _run_of(4)
+    Certificate.objects.filter(pk=claimed_elsewhere.pk).update(
+        render_claimed_until=timezone.now() + dt.timedelta(minutes=5)
+    )
+
+    def renderer(html, *, design):
+        if failing.display_code in html:
+            raise RuntimeError("WeasyPrint ran out of paper")
+        if revoked_meanwhile.display_code in html:  # an admin re-issues it while this one renders
+            Certificate.objects.filter(pk=revoked_meanwhile.pk).update(revision=2)
+        return FAKE_PDF
+
+    with django_capture_on_commit_callbacks(execute=True):
+        outcomes = services.certificate_render_group(
+            certificate_ids=[failing.pk, claimed_elsewhere.pk, revoked_meanwhile.pk, fine.pk],
+            renderer=renderer,
+        )
+    assert outcomes == {
+        failing.pk: "failed",
+        claimed_elsewhere.pk: "another worker is making it",
+        revoked_meanwhile.pk: "out of date",
+        fine.pk: "issued",
+    }
+    for certificate in (failing, claimed_elsewhere, revoked_meanwhile, fine):
+        certificate.refresh_from_db()
+    assert failing.status == Status.PENDING
+    assert failing.last_error == "RuntimeError: WeasyPrint ran out of paper"
+    assert kinds(failing) == [Kind.REQUESTED, Kind.RENDER_FAILED]
+    assert failing.render_claimed_until is None
+    assert claimed_elsewhere.render_attempts == 0
+    assert not claimed_elsewhere.pdf
+    assert not revoked_meanwhile.pdf
+    assert revoked_meanwhile.render_claimed_until is None
+    assert revoked_meanwhile.rendered_revision == 0
+    assert fine.status == Status.ISSUED
+    assert queued == [("certificates.tasks.certificate_email_issued", fine.pk)]
+    batch = fine.batch
+    batch.refresh_from_db()
+    assert (batch.issued_count, batch.failed_count, batch.is_finished) == (1, 0, False)
 
 
 def test_a_run_finishes_when_its_last_certificate_fails():
