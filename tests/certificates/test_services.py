@@ -46,10 +46,8 @@ def render(certificate, renderer=fake_renderer, **kwargs):
 
 
 def test_a_completed_enrolment_gets_a_pending_certificate_with_a_snapshot_and_a_queued_render(
-    django_capture_on_commit_callbacks, monkeypatch
+    django_capture_on_commit_callbacks, queued
 ):
-    queued = []
-    monkeypatch.setattr("core.tasks.async_task", lambda *args, **kwargs: queued.append(args))
     enrolment = CompletedEnrolmentFactory(user__full_name="Ceri Williams")
     facilitator = FacilitatorFactory()
 
@@ -71,10 +69,8 @@ def test_a_completed_enrolment_gets_a_pending_certificate_with_a_snapshot_and_a_
 
 
 def test_requesting_again_returns_the_same_certificate_and_queues_nothing(
-    django_capture_on_commit_callbacks, monkeypatch
+    django_capture_on_commit_callbacks, queued
 ):
-    queued = []
-    monkeypatch.setattr("core.tasks.async_task", lambda *args, **kwargs: queued.append(args))
     enrolment = CompletedEnrolmentFactory()
     first = services.certificate_request_for_enrolment(enrolment=enrolment)
     with django_capture_on_commit_callbacks(execute=True):
@@ -158,10 +154,8 @@ def test_a_render_claimed_by_another_worker_is_left_to_it():
 
 
 def test_a_failed_render_is_recorded_retried_by_the_sweep_and_reported_after_three_attempts(
-    django_capture_on_commit_callbacks, monkeypatch
+    django_capture_on_commit_callbacks, queued
 ):
-    queued = []
-    monkeypatch.setattr("core.tasks.async_task", lambda *args, **kwargs: queued.append(args))
     certificate = services.certificate_request_for_enrolment(enrolment=CompletedEnrolmentFactory())
 
     assert render(certificate, failing_renderer) == "failed"
