@@ -76,8 +76,9 @@ def _event(certificate: Certificate, kind: str, actor=None, **fields) -> Certifi
     )
 
 
-def _queue_render(certificate: Certificate) -> None:
-    enqueue_on_commit("certificates.tasks.certificate_render", certificate.pk)
+def _queue_render(*certificate_ids: int) -> None:
+    """Queue one render task for these certificates (a run's group, or one alone)."""
+    enqueue_on_commit("certificates.tasks.certificate_render", *certificate_ids)
 
 
 def _lock(certificate_id: int) -> Certificate | None:
@@ -112,7 +113,7 @@ def _restart(certificate: Certificate, *, actor, batch: CertificateBatch | None)
     )
     _event(certificate, Kind.RETRIED, actor)
     if batch is None:  # a run queues its certificates itself, a group to a task
-        _queue_render(certificate)
+        _queue_render(certificate.pk)
 
 
 @transaction.atomic
@@ -169,7 +170,7 @@ def certificate_request_for_enrolment(
         raise RuntimeError("Could not draw an unused verification code.")
     _event(certificate, Kind.REQUESTED, requested_by)
     if batch is None:
-        _queue_render(certificate)
+        _queue_render(certificate.pk)
     return certificate
 
 
@@ -411,7 +412,7 @@ def certificate_reissue(*, certificate: Certificate, actor, note: str = "") -> C
         ]
     )
     _event(certificate, Kind.REISSUE_REQUESTED, actor, note=note, details={"changes": changes})
-    _queue_render(certificate)
+    _queue_render(certificate.pk)
     return certificate
 
 
@@ -455,7 +456,7 @@ def certificate_reinstate(*, certificate: Certificate, actor, note: str) -> Cert
     certificate.save(update_fields=["status", "revoked_at", "revocation_reason"])
     _event(certificate, Kind.REINSTATED, actor, note=note.strip())
     if certificate.needs_render:  # a re-issue was under way when it was revoked
-        _queue_render(certificate)
+        _queue_render(certificate.pk)
     enqueue_on_commit("certificates.tasks.certificate_email_reinstated", certificate.pk)
     return certificate
 
@@ -559,9 +560,7 @@ def certificate_batch_prepare(*, batch_id: int) -> CertificateBatch:
             locked.total += len(added)
             locked.save(update_fields=["total"])
             for group in range(0, len(added), RENDER_GROUP):
-                enqueue_on_commit(
-                    "certificates.tasks.certificate_render", *added[group : group + RENDER_GROUP]
-                )
+                _queue_render(*added[group : group + RENDER_GROUP])
     with transaction.atomic():
         batch = CertificateBatch.objects.select_for_update().get(pk=batch.pk)
         completed = Enrolment.objects.filter(
